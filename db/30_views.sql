@@ -60,7 +60,10 @@ LEFT JOIN regions r ON r.id = e.region;
 CREATE VIEW regional_aggregates AS
 WITH
 keys AS (
-    SELECT DISTINCT publisher, report, period_start, period_end, region, measure, subgroup FROM statistics
+    SELECT publisher, report, period_start, period_end, region, measure, subgroup,
+           max(period_precision) AS period_precision
+    FROM statistics
+    GROUP BY ALL
 ),
 c AS (SELECT * FROM statistics WHERE unit = 'count'),
 p AS (SELECT * FROM statistics WHERE unit = 'percent')
@@ -80,7 +83,8 @@ SELECT
     r.name AS region_name,
     coalesce(pw.value, cw.value) AS total,
     coalesce(pw.qualifier, cw.qualifier) AS total_qualifier,
-    list_filter([c.id, p.id], lambda x: x IS NOT NULL) AS statistic_ids
+    list_filter([c.id, p.id], lambda x: x IS NOT NULL) AS statistic_ids,
+    date_label(k.period_start, k.period_end, k.period_precision) AS period_label
 FROM keys k
 LEFT JOIN c USING (publisher, report, period_start, period_end, region, measure, subgroup)
 LEFT JOIN p USING (publisher, report, period_start, period_end, region, measure, subgroup)

@@ -1,0 +1,296 @@
+"""The filter language shared by `ctl timeline`, `ctl stats` and the TUI's filter bar.
+
+    group:TTP actor:"Elizabeth Richard" date:2024-05 region:KP dialogue -type:statement
+
+A filter is a list of terms separated by spaces. `key:value` terms name a field; a value with spaces
+is quoted ("..." or '...'); a leading `-` negates a term. A bare word is an event type when it names
+one (`dialogue`), a date filter when it reads as a date (`2024-05`, `2023..2024`), and free text
+otherwise. Terms with the same key are alternatives (OR); different keys must all hold (AND); free
+text words and negated terms must each hold.
+
+Keys: group, actor, region, type, date, since, until, search, source, id (events); for statistics
+region, date, since, until, measure, report, publisher, search. Names are matched through the alias
+registry (case, quotes, hyphens, spaces and diacritics ignored); when a name is no exact alias, it
+matches as a part of one ("Khorasan" finds ISIS-K). Regions include their sub-regions. A date
+filter keeps a record whose date range overlaps it.
+
+`parse` turns text into terms and reports mistakes as FilterError with the column; `compile` turns
+terms into a SQL condition with `?` placeholders and the list of parameters, so user text reaches
+DuckDB only as bound values.
+"""
+
+from __future__ import annotations
+
+import difflib
+from dataclasses import dataclass
+from typing import Literal
+
+from ctl.aliases import normalise
+from ctl.dates import DateError, Period, parse_period
+from ctl.model import EVENT_TYPES, MEASURES
+
+Target = Literal["timeline", "aggregates"]
+
+EVENT_KEYS = ("group", "actor", "region", "type", "date", "since", "until", "search", "source", "id")
+STAT_KEYS = ("region", "date", "since", "until", "measure", "report", "publisher", "search")
+_DATE_KEYS = ("date", "since", "until")
+
+
+class FilterError(ValueError):
+    """A mistake in a filter expression; `col` is the 1-based column where it starts."""
+
+    def __init__(self, message: str, col: int = 1):
+        super().__init__(message)
+        self.message = message
+        self.col = col
+
+    def __str__(self) -> str:
+        return f"{self.message} (at column {self.col})"
+
+
+@dataclass(frozen=True, slots=True)
+class Term:
+    key: str
+    value: str
+    negated: bool = False
+    col: int = 1
+
+    def text(self) -> str:
+        value = f'"{self.value}"' if any(c.isspace() for c in self.value) or not self.value else self.value
+        return f"{'-' if self.negated else ''}{self.key}:{value}"
+
+
+def _tokens(text: str) -> list[tuple[str, int]]:
+    """Split on white space, keeping quoted runs together. Returns (token, 1-based column)."""
+    out: list[tuple[str, int]] = []
+    i, n = 0, len(text)
+    while i < n:
+        if text[i].isspace():
+            i += 1
+            continue
+        start = i
+        buf: list[str] = []
+        while i < n and not text[i].isspace():
+            if text[i] in "\"'":
+                quote = text[i]
+                close = text.find(quote, i + 1)
+                if close < 0:
+                    raise FilterError(f"unclosed quote {quote}", i + 1)
+                buf.append(text[i : close + 1])
+                i = close + 1
+            else:
+                buf.append(text[i])
+                i += 1
+        out.append(("".join(buf), start + 1))
+    return out
+
+
+def _unquote(value: str) -> str:
+    return "".join(part for part in _split_quoted(value))
+
+
+def _split_quoted(value: str):
+    i = 0
+    while i < len(value):
+        if value[i] in "\"'":
+            close = value.find(value[i], i + 1)
+            yield value[i + 1 : close]
+            i = close + 1
+        else:
+            yield value[i]
+            i += 1
+
+
+def parse(text: str, target: Target = "timeline") -> list[Term]:
+    """Read a filter expression. Raises FilterError naming the column of the first mistake."""
+    keys = EVENT_KEYS if target == "timeline" else STAT_KEYS
+    terms: list[Term] = []
+    for token, col in _tokens(text):
+        negated = token.startswith("-") and len(token) > 1
+        body = token[1:] if negated else token
+        key, sep, raw = body.partition(":")
+        if sep and not key.startswith(("'", '"')) and _looks_like_key(key):
+            key = key.lower()
+            if key not in keys:
+                near = difflib.get_close_matches(key, keys, n=1)
+                hint = f"; did you mean {near[0]}:?" if near else f"; keys are {', '.join(keys)}"
+                raise FilterError(f"unknown filter key {key!r}{hint}", col)
+            value = _unquote(raw).strip()
+            if not value:
+                raise FilterError(f"{key}: needs a value", col)
+            terms.append(_validated(Term(key, value, negated, col), target))
+        else:
+            word = _unquote(body).strip()
+            if not word:
+                continue
+            terms.append(_validated(_bare(word, negated, col, target), target))
+    return terms
+
+
+def _looks_like_key(key: str) -> bool:
+    return key.isascii() and key.replace("_", "").isalpha()
+
+
+def _bare(word: str, negated: bool, col: int, target: Target) -> Term:
+    if target == "timeline" and word.lower() in EVENT_TYPES:
+        return Term("type", word.lower(), negated, col)
+    if target == "aggregates" and word.lower() in MEASURES:
+        return Term("measure", word.lower(), negated, col)
+    if word[:1].isdigit():
+        try:
+            parse_period(word)
+            return Term("date", word, negated, col)
+        except DateError:
+            pass
+    return Term("search", word, negated, col)
+
+
+def _validated(term: Term, target: Target) -> Term:
+    if term.key in _DATE_KEYS:
+        try:
+            parse_period(term.value)
+        except DateError as exc:
+            raise FilterError(f"{term.key}: {exc}", term.col) from None
+    elif term.key == "type" and term.value.lower() not in EVENT_TYPES:
+        near = difflib.get_close_matches(term.value.lower(), EVENT_TYPES, n=1)
+        hint = f"; did you mean {near[0]}?" if near else f"; types are {', '.join(EVENT_TYPES)}"
+        raise FilterError(f"unknown event type {term.value!r}{hint}", term.col)
+    elif term.key == "measure" and term.value.lower() not in MEASURES:
+        raise FilterError(f"unknown measure {term.value!r}; measures are {', '.join(MEASURES)}", term.col)
+    if term.key in ("type", "measure"):
+        return Term(term.key, term.value.lower(), term.negated, term.col)
+    return term
+
+
+def from_options(target: Target = "timeline", **options: list[str] | str | None) -> list[Term]:
+    """Terms from command-line options (`--group TTP --since 2024`); values are validated the same way."""
+    terms: list[Term] = []
+    for key, values in options.items():
+        if values is None:
+            continue
+        for value in [values] if isinstance(values, str) else values:
+            if value.strip():
+                terms.append(_validated(Term(key, value.strip()), target))
+    return terms
+
+
+def describe(terms: list[Term]) -> str:
+    """The expression that `parse` reads back as these terms (for messages such as "no match for ...")."""
+    return " ".join(t.text() for t in terms)
+
+
+# -- compiling to SQL ---------------------------------------------------------------------------------
+
+# Match an alias: equal to a normalised name, or, when the text is no exact alias of that kind, a part
+# of one. Parameters: (norm, norm, norm).
+_ALIAS_MATCH = (
+    "(a.norm = ? OR (a.norm LIKE '%' || ? || '%' ESCAPE '\\' "
+    "AND NOT EXISTS (SELECT 1 FROM aliases x WHERE x.entity_kind = a.entity_kind AND x.norm = ?)))"
+)
+
+
+def _like(value: str) -> str:
+    return value.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+def _alias_params(value: str) -> list[str]:
+    norm = normalise(value)
+    return [norm, _like(norm), norm]
+
+
+def _region_ids_sql() -> str:
+    return (
+        "SELECT rt.region_id FROM region_tree rt JOIN aliases a ON a.entity_kind = 'region' "
+        f"AND a.entity_id = rt.ancestor_id WHERE {_ALIAS_MATCH}"
+    )
+
+
+def _condition(term: Term, target: Target) -> tuple[str, list]:
+    """SQL for one term against the row alias `t` (timeline view or regional_aggregates view)."""
+    key, value = term.key, term.value
+    start, end = (
+        ("t.date_start", "t.date_end") if target == "timeline" else ("t.period_start", "t.period_end")
+    )
+    if key in _DATE_KEYS:
+        p: Period = parse_period(value)
+        if key == "since":
+            return f"{end} >= ?", [p.start]
+        if key == "until":
+            return f"{start} <= ?", [p.end]
+        return f"({end} >= ? AND {start} <= ?)", [p.start, p.end]
+    if key == "region":
+        return f"t.region IN ({_region_ids_sql()})", _alias_params(value)
+    if key == "search":
+        like = f"%{_like(value)}%"
+        if target == "timeline":
+            return "(t.title ILIKE ? ESCAPE '\\' OR t.summary ILIKE ? ESCAPE '\\')", [like, like]
+        return "(t.region_name ILIKE ? ESCAPE '\\' OR t.subgroup ILIKE ? ESCAPE '\\')", [like, like]
+    if key == "group":
+        sql = (
+            "EXISTS (SELECT 1 FROM event_groups eg JOIN aliases a ON a.entity_kind = 'group' "
+            f"AND a.entity_id = eg.group_id WHERE eg.event_id = t.id AND {_ALIAS_MATCH})"
+        )
+        return sql, _alias_params(value)
+    if key == "actor":
+        sql = (
+            "EXISTS (SELECT 1 FROM event_actors ea JOIN aliases a ON a.entity_kind = 'actor' "
+            f"AND a.entity_id = ea.actor_id WHERE ea.event_id = t.id AND {_ALIAS_MATCH})"
+        )
+        return sql, _alias_params(value)
+    if key == "publisher":
+        sql = (
+            "EXISTS (SELECT 1 FROM aliases a WHERE a.entity_kind = 'actor' "
+            f"AND a.entity_id = t.publisher AND {_ALIAS_MATCH})"
+        )
+        return sql, _alias_params(value)
+    if key == "source":
+        return "EXISTS (SELECT 1 FROM event_sources es WHERE es.event_id = t.id AND es.source_id = ?)", [
+            value
+        ]
+    if key in ("type", "measure", "id", "report"):
+        return f"t.{key} = ?", [value]
+    raise FilterError(f"{key}: does not apply here", term.col)  # parse() already refuses unknown keys
+
+
+def compile_terms(terms: list[Term], target: Target = "timeline") -> tuple[str, list]:
+    """A SQL condition (for `WHERE`) and its parameters. Always valid SQL: no terms gives TRUE."""
+    keys = EVENT_KEYS if target == "timeline" else STAT_KEYS
+    for term in terms:
+        if term.key not in keys:
+            raise FilterError(
+                f"{term.key}: does not apply to {'events' if target == 'timeline' else 'statistics'}"
+            )
+    parts: list[str] = []
+    params: list = []
+    alternatives: dict[str, list[tuple[str, list]]] = {}
+    for term in terms:
+        sql, p = _condition(term, target)
+        if term.negated:
+            parts.append(f"NOT ({sql})")
+            params += p
+        elif term.key in ("search", "since", "until"):
+            parts.append(sql)
+            params += p
+        else:
+            alternatives.setdefault(term.key, []).append((sql, p))
+    for options in alternatives.values():
+        parts.append("(" + " OR ".join(sql for sql, _ in options) + ")")
+        for _, p in options:
+            params += p
+    return (" AND ".join(parts) or "TRUE"), params
+
+
+def join_args(args: list[str]) -> str:
+    """Command-line words as one expression. The shell has already removed the user's quotes, so a
+    word with spaces (`actor:Elizabeth Richard`) is quoted again to stay one term."""
+    out: list[str] = []
+    for arg in args:
+        if any(c.isspace() for c in arg) and '"' not in arg:
+            key, sep, value = arg.partition(":")
+            neg = key.startswith("-")
+            if sep and _looks_like_key(key.lstrip("-")):
+                arg = f'{"-" if neg else ""}{key.lstrip("-")}:"{value}"'
+            else:
+                arg = f'"{arg}"'
+        out.append(arg)
+    return " ".join(out)

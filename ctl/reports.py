@@ -1,0 +1,168 @@
+"""`ctl timeline` and `ctl stats`: plain-text reports over the public views.
+
+The machine formats (csv, json, jsonl, markdown) print the view's own columns through ctl.output, so
+a script sees exactly what `ctl query "select * from timeline"` would give. The table format is a
+register for people, in the manner of `hledger register`: one line per event, columns fitted to the
+terminal width, and a closing count that never hides a filter.
+"""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import TextIO
+
+from ctl.filters import Term, compile_terms, describe
+
+TIMELINE_ORDER = "t.date_start, t.date_end, t.id"
+
+
+@dataclass
+class Result:
+    columns: list[str]
+    rows: list[tuple]
+    total: int  # rows in the view before filtering
+
+    def records(self) -> list[dict]:
+        return [dict(zip(self.columns, row, strict=True)) for row in self.rows]
+
+
+def _run(con, sql: str, params: Sequence, count_sql: str) -> Result:
+    cur = con.cursor()
+    try:
+        cur.execute(sql, list(params))
+        columns = [d[0] for d in cur.description]
+        rows = cur.fetchall()
+        total = cur.execute(count_sql).fetchone()[0]
+    finally:
+        cur.close()
+    return Result(columns, rows, total)
+
+
+def timeline(con, terms: list[Term]) -> Result:
+    where, params = compile_terms(terms, "timeline")
+    sql = f"SELECT t.* FROM timeline t WHERE {where} ORDER BY {TIMELINE_ORDER}"
+    return _run(con, sql, params, "SELECT count(*) FROM timeline")
+
+
+STATS_ORDER = (
+    "t.period_start, t.period_end, t.report, t.measure, t.subgroup, "
+    "(t.share_pct IS NOT NULL), t.value DESC NULLS LAST, t.region"
+)
+
+
+def stats(con, terms: list[Term]) -> Result:
+    where, params = compile_terms(terms, "aggregates")
+    sql = f"SELECT t.* FROM regional_aggregates t WHERE {where} ORDER BY {STATS_ORDER}"
+    return _run(con, sql, params, "SELECT count(*) FROM regional_aggregates")
+
+
+def report_titles(con) -> dict[str, str]:
+    """`Title (Publisher)` for every source that statistics cite as their report."""
+    rows = con.execute(
+        "SELECT s.id, coalesce(s.title, s.id), coalesce(a.name, s.outlet) "
+        "FROM sources s LEFT JOIN actors a ON a.id = s.publisher"
+    ).fetchall()
+    return {sid: f"{title} ({who})" if who else title for sid, title, who in rows}
+
+
+# -- the table format ---------------------------------------------------------------------------------
+
+
+def _width(width: int | None) -> int:
+    return width or shutil.get_terminal_size((100, 24)).columns
+
+
+def _fit(text: str, width: int) -> str:
+    return text if len(text) <= width else text[: max(width - 1, 0)] + "…"
+
+
+def _count_line(shown: int, total: int, noun: str, terms: list[Term]) -> str:
+    plural = noun if total == 1 else noun + ("s" if not noun.endswith("s") else "")
+    if not terms:
+        return f"{total} {plural}"
+    return f"{shown} of {total} {plural} match {describe(terms)}"
+
+
+def write_timeline_table(result: Result, terms: list[Term], out: TextIO, width: int | None = None) -> None:
+    width = _width(width)
+    recs = result.records()
+    if not recs:
+        out.write(f"no events match {describe(terms)} ({result.total} in all)\n")
+        return
+    date_w = max(len("DATE"), *(len(r["date_label"]) for r in recs))
+    type_w = max(len("TYPE"), *(len(r["type"]) for r in recs))
+    groups = [", ".join(r["groups"]) for r in recs]
+    group_w = min(max(len("GROUPS"), *(len(g) for g in groups)), 24)
+    src_w = len("SRC")
+    fixed = date_w + type_w + group_w + src_w + 4 * 2
+    title_w = max(width - fixed, 20)
+    head = (
+        f"{'DATE':<{date_w}}  {'TYPE':<{type_w}}  {'TITLE':<{title_w}}  "
+        f"{'GROUPS':<{group_w}}  {'SRC':>{src_w}}"
+    )
+    out.write(head.rstrip() + "\n")
+    for r, g in zip(recs, groups, strict=True):
+        line = (
+            f"{r['date_label']:<{date_w}}  {r['type']:<{type_w}}  {_fit(r['title'], title_w):<{title_w}}  "
+            f"{_fit(g, group_w):<{group_w}}  {r['source_count']:>{src_w}}"
+        )
+        out.write(line.rstrip() + "\n")
+    out.write(_count_line(len(recs), result.total, "event", terms) + "\n")
+
+
+_QUALIFIER_SIGN = {
+    "exact": "",
+    "at_least": "≥",
+    "more_than": ">",
+    "nearly": "≲",
+    "less_than": "<",
+    "about": "≈",
+}
+
+
+def _number(value: float | None) -> str:
+    if value is None:
+        return ""
+    return f"{value:,.0f}" if float(value).is_integer() else f"{value:,.1f}"
+
+
+def write_stats_table(result: Result, terms: list[Term], out: TextIO, titles: dict[str, str]) -> None:
+    recs = result.records()
+    if not recs:
+        out.write(f"no statistics match {describe(terms)} ({result.total} in all)\n")
+        return
+    region_w = min(max(len("REGION"), *(len(r["region_name"] or r["region"]) for r in recs)), 36)
+    measure_w = max(len("MEASURE"), *(len(r["measure"]) for r in recs))
+    sub_w = min(max(len("SUBGROUP"), *(len(r["subgroup"]) for r in recs)), 32)
+    value_w, share_w = 10, 8
+    current = None
+    for r in recs:
+        key = (r["report"], r["period_start"], r["period_end"])
+        if key != current:
+            if current is not None:
+                out.write("\n")
+            current = key
+            out.write(f"{r['period_label']}  {titles.get(r['report'], r['report'])}\n")
+            out.write(
+                f"  {'REGION':<{region_w}}  {'MEASURE':<{measure_w}}  {'SUBGROUP':<{sub_w}}  "
+                f"{'VALUE':>{value_w}}  {'SHARE':>{share_w}}\n"
+            )
+        sign = _QUALIFIER_SIGN.get(r["qualifier"], "")
+        value = _number(r["value"])
+        if value:
+            value = ("~" if r["value_basis"] == "derived" else sign) + value
+        share = ""
+        if r["share_pct"] is not None:
+            share = ("~" if r["share_basis"] == "derived" else sign) + _number(r["share_pct"]) + "%"
+        line = (
+            f"  {_fit(r['region_name'] or r['region'], region_w):<{region_w}}  {r['measure']:<{measure_w}}  "
+            f"{_fit(r['subgroup'], sub_w):<{sub_w}}  {value:>{value_w}}  {share:>{share_w}}"
+        )
+        out.write(line.rstrip() + "\n")
+    out.write("\n" + _count_line(len(recs), result.total, "figure", terms) + "\n")
+    out.write(
+        "~ derived in SQL (a share of a reported whole, or a part of one);  "
+        "≥ at least  > more than  ≲ nearly  < less than\n"
+    )
