@@ -72,11 +72,20 @@ class Located:
     def line(self) -> int:
         return self.file.locate(self.kind, self.index)[0]
 
+    def stored_path(self, root: Path) -> str:
+        """The file as the database records it: relative to the project root (the seeds' parent), so
+        the same seeds give the same database from any working directory."""
+        try:
+            return self.file.real.relative_to(root).as_posix()
+        except ValueError:
+            return self.file.real.as_posix()
+
 
 @dataclass
 class Dataset:
     records: dict[str, list[Located]] = field(default_factory=lambda: {k: [] for k in KINDS})
     files: list[SeedFile] = field(default_factory=list)
+    root: Path = field(default_factory=Path.cwd)  # the seeds folder's parent
 
     def of(self, kind: str) -> list[Located]:
         return self.records[kind]
@@ -118,7 +127,7 @@ def seed_files(seeds_dir: Path) -> list[Path]:
 def check(seeds_dir: Path | str, display_root: Path | None = None) -> CheckResult:
     seeds_dir = Path(seeds_dir)
     diags: list[Diagnostic] = []
-    data = Dataset()
+    data = Dataset(root=seeds_dir.resolve().parent)
     if not seeds_dir.is_dir():
         diags.append(
             Diagnostic(

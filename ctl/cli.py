@@ -10,6 +10,7 @@ from typing import Annotated
 import typer
 
 from ctl import __version__
+from ctl.output import FORMATS
 
 app = typer.Typer(
     name="ctl",
@@ -31,7 +32,6 @@ DbOpt = Annotated[
     Path | None,
     typer.Option("--db", envvar="CTL_DB", help="Database file [default: .ctl/ctl.duckdb beside seeds/]"),
 ]
-FORMATS = ("table", "csv", "json", "jsonl", "markdown")
 FormatOpt = Annotated[
     str, typer.Option("--format", "-f", help="Output format: " + ", ".join(FORMATS), metavar="FORMAT")
 ]

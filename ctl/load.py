@@ -31,7 +31,7 @@ def table_rows(data: Dataset) -> dict[str, list[dict[str, Any]]]:
     }
 
     def origin(loc) -> dict[str, Any]:
-        return {"file": loc.path, "line": loc.line}
+        return {"file": loc.stored_path(data.root), "line": loc.line}
 
     def alias_rows(kind: str, rid: str, names: list[str]) -> None:
         seen: set[str] = set()

@@ -40,7 +40,8 @@ class Table:
 
 @dataclass
 class SeedFile:
-    path: str
+    path: str  # as shown in diagnostics (relative to the working directory when possible)
+    real: Path  # the file itself
     lines: list[str]
     data: dict
     tables: dict[str, list[Table]]
@@ -159,7 +160,7 @@ def read_seed_file(path: Path | str, display: str | None = None) -> SeedFile:
         message = _TOML_POS.sub("", message).strip()
         raise SeedSyntaxError(shown, pos, f"invalid TOML: {message}") from None
     lines = text.splitlines()
-    return SeedFile(shown, lines, data, _scan(lines))
+    return SeedFile(shown, Path(path).resolve(), lines, data, _scan(lines))
 
 
 def _scan(lines: list[str]) -> dict[str, list[Table]]:
