@@ -63,6 +63,7 @@ class Located:
     record: Any
     file: SeedFile
     index: int
+    partial: bool = False  # unvalidated remains of a record with schema errors (see _without_bad_fields)
 
     @property
     def path(self) -> str:
@@ -190,8 +191,24 @@ def _validate_file(seed: SeedFile, data: Dataset) -> Iterator[Diagnostic]:
                 record = model.model_validate(raw)
             except ValidationError as exc:
                 yield from _schema_errors(seed, kind, index, exc)
+                data.records[kind].append(_without_bad_fields(kind, model, raw, exc, seed, index))
                 continue
             data.records[kind].append(Located(kind, record, seed, index))
+
+
+def _without_bad_fields(
+    kind: str, model: type[Record], raw: dict, exc: ValidationError, seed: SeedFile, index: int
+) -> Located:
+    """The record minus the fields that failed, so that later stages report its other problems (a
+    bad reference, dates out of order) in the same run. When what is left still validates it is
+    checked like any record; otherwise it is kept unvalidated (`partial`) for the reference checks
+    only. The dataset is in error either way, so nothing of it is ever loaded."""
+    bad = {err["loc"][0] for err in exc.errors() if err["loc"]}
+    good = {k: v for k, v in raw.items() if k not in bad}
+    try:
+        return Located(kind, model.model_validate(good), seed, index)
+    except ValidationError:
+        return Located(kind, model.model_construct(**good), seed, index, partial=True)
 
 
 def _find_key_line(seed: SeedFile, key: str) -> tuple[int, int]:
@@ -211,13 +228,18 @@ def _schema_errors(seed: SeedFile, kind: str, index: int, exc: ValidationError) 
             pos = seed.locate(kind, index, loc[:-1])
             yield _diag(seed.path, pos, "missing-field", f"[[{kind}]] lacks required field `{where}`")
         elif typ == "extra_forbidden":
-            pos = seed.locate(kind, index, loc)
+            pos = seed.locate(kind, index, loc, at_value=False)
             near = difflib.get_close_matches(str(loc[-1]), _fields_at(KINDS[kind], loc[:-1]), n=1)
             extra = f" (did you mean `{near[0]}`?)" if near else ""
             yield _diag(seed.path, pos, "unknown-field", f"[[{kind}]] has no field `{where}`{extra}")
         else:
             pos = seed.locate(kind, index, loc)
             msg = err["msg"].removeprefix("Value error, ")
+            if typ == "literal_error":
+                choices = [c.strip("'") for c in err["ctx"]["expected"].replace(" or ", ", ").split(", ")]
+                near = difflib.get_close_matches(str(err["input"]), choices, n=1)
+                msg = f"{err['input']!r} is not one of {', '.join(choices)}"
+                msg += f" (did you mean {near[0]!r}?)" if near else ""
             yield _diag(seed.path, pos, "invalid-value", f"`{where}`: {msg}")
 
 
@@ -247,6 +269,11 @@ def _raw_ids(files: list[SeedFile]) -> dict[str, set[str]]:
     return ids
 
 
+def _sound(data: Dataset, kind: str) -> list[Located]:
+    """Records of a kind that validated (whole, or whole but for optional fields that failed)."""
+    return [loc for loc in data.of(kind) if not loc.partial]
+
+
 # -- stage 3: identity --------------------------------------------------------------------------------
 
 
@@ -254,7 +281,9 @@ def _check_identity(data: Dataset) -> Iterator[Diagnostic]:
     for kind in KINDS:
         first: dict[str, Located] = {}
         for loc in data.of(kind):
-            rid = loc.record.id
+            rid = getattr(loc.record, "id", None)
+            if not isinstance(rid, str):
+                continue
             if rid in first:
                 prev = first[rid]
                 yield _diag(
@@ -267,7 +296,7 @@ def _check_identity(data: Dataset) -> Iterator[Diagnostic]:
                 first[rid] = loc
     for kind in ("actor", "group", "region"):
         owner: dict[str, tuple[str, Located]] = {}
-        for loc in data.of(kind):
+        for loc in _sound(data, kind):
             names = [
                 ("name", loc.record.name, None),
                 *(("aliases", a, i) for i, a in enumerate(loc.record.aliases)),
@@ -314,16 +343,19 @@ _REFS: list[tuple[str, tuple, str]] = [
 
 
 def _walk(value: Any, path: tuple, loc: tuple = ()) -> Iterator[tuple[tuple, Any]]:
+    """Every value at `path`; copes with the raw dicts and lists of partial records."""
     if not path:
-        if value is not None:
+        if isinstance(value, str):
             yield loc, value
         return
     head, rest = path[0], path[1:]
     if head == "*":
-        for i, item in enumerate(value or ()):
-            yield from _walk(item, rest, (*loc, i))
+        if isinstance(value, list | tuple):
+            for i, item in enumerate(value):
+                yield from _walk(item, rest, (*loc, i))
     else:
-        yield from _walk(getattr(value, head), rest, (*loc, head))
+        child = value.get(head) if isinstance(value, dict) else getattr(value, head, None)
+        yield from _walk(child, rest, (*loc, head))
 
 
 def _check_references(data: Dataset, known: dict[str, set[str]]) -> Iterator[Diagnostic]:
@@ -342,7 +374,7 @@ def _check_references(data: Dataset, known: dict[str, set[str]]) -> Iterator[Dia
                     f"`{field_name}` names {target} {ref!r}, which does not exist{extra}",
                 )
     for kind in ("event", "statistic"):
-        for loc in data.of(kind):
+        for loc in _sound(data, kind):
             if not loc.record.sources:
                 yield _diag(
                     loc.path,
@@ -350,7 +382,7 @@ def _check_references(data: Dataset, known: dict[str, set[str]]) -> Iterator[Dia
                     "no-source",
                     f"{kind} {loc.record.id!r} cites no source",
                 )
-    regions = {loc.record.id: loc for loc in data.of("region")}
+    regions = {loc.record.id: loc for loc in _sound(data, "region")}
     reported: set[str] = set()
     for rid, loc in regions.items():
         seen = [rid]
@@ -374,7 +406,7 @@ def _check_references(data: Dataset, known: dict[str, set[str]]) -> Iterator[Dia
 def _check_consistency(data: Dataset) -> Iterator[Diagnostic]:
     dated: list[tuple[str, str]] = [("source", "published"), ("event", "date"), ("statistic", "period")]
     for kind, key in dated:
-        for loc in data.of(kind):
+        for loc in _sound(data, kind):
             period = getattr(loc.record, key)
             if period is not None and period.end < period.start:
                 yield _diag(
@@ -383,7 +415,7 @@ def _check_consistency(data: Dataset) -> Iterator[Diagnostic]:
                     "date-order",
                     f"`{key}` ends ({period.end}) before it starts ({period.start})",
                 )
-    for loc in data.of("actor"):
+    for loc in _sound(data, "actor"):
         for i, role in enumerate(loc.record.roles):
             if role.valid_from and role.valid_to and role.valid_to < role.valid_from:
                 yield _diag(
@@ -396,8 +428,8 @@ def _check_consistency(data: Dataset) -> Iterator[Diagnostic]:
 
 
 def _check_figures(data: Dataset) -> Iterator[Diagnostic]:
-    stats: dict[str, Located] = {loc.record.id: loc for loc in data.of("statistic")}
-    regions: dict[str, Region] = {loc.record.id: loc.record for loc in data.of("region")}
+    stats: dict[str, Located] = {loc.record.id: loc for loc in _sound(data, "statistic")}
+    regions: dict[str, Region] = {loc.record.id: loc.record for loc in _sound(data, "region")}
 
     def at(loc: Located, key: str) -> tuple[int, int]:
         return loc.file.locate("statistic", loc.index, (key,))

@@ -51,8 +51,9 @@ class SeedFile:
         tables = self.tables.get(kind, [])
         return tables[index] if 0 <= index < len(tables) else None
 
-    def locate(self, kind: str, index: int, loc: tuple = ()) -> Pos:
-        """The position of `loc` (a pydantic-style path: key, list index, key ...) in record `index`."""
+    def locate(self, kind: str, index: int, loc: tuple = (), at_value: bool = True) -> Pos:
+        """The position of `loc` (a pydantic-style path: key, list index, key ...) in record `index`:
+        the value a key holds, or with `at_value=False` the key itself."""
         table = self.table(kind, index)
         if table is None:
             return (1, 1)
@@ -71,7 +72,7 @@ class SeedFile:
             span = table.keys.get(key)
             if span is None:
                 break
-            pos = span.pos
+            pos = span.value if at_value and not rest else span.pos
             if rest and isinstance(rest[0], int):
                 element = self._element(span, rest[0])
                 if element is not None:
