@@ -17,91 +17,78 @@ from typing import Any
 from ctl import __version__
 from ctl.aliases import normalise
 from ctl.check import Dataset
+from ctl.dates import Period
 from ctl.paths import sql_files
+
+TABLES = (
+    "sources", "source_cites", "actors", "actor_role_records", "groups", "regions", "region_members",
+    "aliases", "events", "event_actors", "event_groups", "event_sources", "statistics", "statistic_sources",
+)  # fmt: skip
+
+
+def _period(prefix: str, p: Period | None, precision_column: str | None = None) -> dict[str, Any]:
+    return {
+        f"{prefix}_start": p.start if p else None,
+        f"{prefix}_end": p.end if p else None,
+        precision_column or f"{prefix}_precision": p.precision if p else None,
+    }
+
+
+def _links(table_key: str, owner: str, column: str, values: list) -> list[dict[str, Any]]:
+    return [{table_key: owner, "ord": i, column: v} for i, v in enumerate(values)]
 
 
 def table_rows(data: Dataset) -> dict[str, list[dict[str, Any]]]:
     """The rows of every table, from validated records. Pure: no database involved."""
-    t: dict[str, list[dict[str, Any]]] = {
-        name: []
-        for name in (
-            "sources source_cites actors actor_role_records groups regions region_members aliases "
-            "events event_actors event_groups event_sources statistics statistic_sources"
-        ).split()
-    }
+    t: dict[str, list[dict[str, Any]]] = {name: [] for name in TABLES}
 
-    def origin(loc) -> dict[str, Any]:
-        return {"file": loc.stored_path(data.root), "line": loc.line}
+    def add(table: str, loc, **fields: Any) -> None:
+        t[table].append({**fields, "file": loc.stored_path(data.root), "line": loc.line})
 
-    def alias_rows(kind: str, rid: str, names: list[str]) -> None:
-        seen: set[str] = set()
-        for name in names:
-            if name not in seen:
-                seen.add(name)
-                t["aliases"].append({"entity_kind": kind, "entity_id": rid, "alias": name, "norm": normalise(name)})
+    def aliases(kind: str, rid: str, names: list[str]) -> None:
+        for name in dict.fromkeys(names):  # in order, once each
+            t["aliases"].append(
+                {"entity_kind": kind, "entity_id": rid, "alias": name, "norm": normalise(name)}
+            )
 
     for loc in data.of("source"):
         s = loc.record
-        p = s.published
-        t["sources"].append(
-            {
-                "id": s.id, "kind": s.kind, "outlet": s.outlet, "title": s.title, "byline": s.byline,
-                "published_start": p.start if p else None, "published_end": p.end if p else None,
-                "published_precision": p.precision if p else None, "url": s.url, "publisher": s.publisher,
-                "note": s.note, **origin(loc),
-            }
-        )  # fmt: skip
-        t["source_cites"] += [{"source_id": s.id, "ord": i, "cited_id": c} for i, c in enumerate(s.cites)]
+        add(
+            "sources",
+            loc,
+            **s.model_dump(exclude={"published", "cites"}),
+            **_period("published", s.published),
+        )
+        t["source_cites"] += _links("source_id", s.id, "cited_id", s.cites)
     for loc in data.of("actor"):
         a = loc.record
-        t["actors"].append({"id": a.id, "name": a.name, "kind": a.kind, "note": a.note, **origin(loc)})
-        alias_rows("actor", a.id, [a.name, *a.aliases])
-        for i, r in enumerate(a.roles):
-            t["actor_role_records"].append(
-                {
-                    "actor_id": a.id, "ord": i, "title": r.title, "organisation": r.organisation,
-                    "honorific": r.honorific, "valid_from": r.valid_from, "valid_to": r.valid_to,
-                    "attested": list(r.attested), "sources": list(r.sources),
-                }
-            )  # fmt: skip
+        add("actors", loc, **a.model_dump(include={"id", "name", "kind", "note"}))
+        aliases("actor", a.id, [a.name, *a.aliases])
+        t["actor_role_records"] += [
+            {"actor_id": a.id, "ord": i, **r.model_dump()} for i, r in enumerate(a.roles)
+        ]
     for loc in data.of("group"):
         g = loc.record
-        t["groups"].append({"id": g.id, "name": g.name, "full_name": g.full_name, "note": g.note, **origin(loc)})
-        alias_rows("group", g.id, [g.name, *([g.full_name] if g.full_name else []), *g.aliases])
+        add("groups", loc, **g.model_dump(exclude={"aliases"}))
+        aliases("group", g.id, [g.name, *([g.full_name] if g.full_name else []), *g.aliases])
     for loc in data.of("region"):
         r = loc.record
-        t["regions"].append(
-            {"id": r.id, "name": r.name, "kind": r.kind, "parent": r.parent, "note": r.note, **origin(loc)}
-        )
+        add("regions", loc, **r.model_dump(exclude={"aliases", "members"}))
         t["region_members"] += [{"region_id": r.id, "member_id": m} for m in r.members]
-        alias_rows("region", r.id, [r.name, *r.aliases])
+        aliases("region", r.id, [r.name, *r.aliases])
     for loc in data.of("event"):
         e = loc.record
-        t["events"].append(
-            {
-                "id": e.id, "title": e.title, "type": e.type, "date_start": e.date.start, "date_end": e.date.end,
-                "precision": e.date.precision, "location": e.location, "region": e.region, "summary": e.summary,
-                "note": e.note, **origin(loc),
-            }
-        )  # fmt: skip
+        fields = e.model_dump(exclude={"date", "actors", "groups", "sources"})
+        add("events", loc, **fields, **_period("date", e.date, "precision"))
         t["event_actors"] += [
             {"event_id": e.id, "ord": i, "actor_id": a.id, "role": a.role} for i, a in enumerate(e.actors)
         ]
-        t["event_groups"] += [{"event_id": e.id, "ord": i, "group_id": g} for i, g in enumerate(e.groups)]
-        t["event_sources"] += [{"event_id": e.id, "ord": i, "source_id": s} for i, s in enumerate(e.sources)]
+        t["event_groups"] += _links("event_id", e.id, "group_id", e.groups)
+        t["event_sources"] += _links("event_id", e.id, "source_id", e.sources)
     for loc in data.of("statistic"):
         s = loc.record
-        t["statistics"].append(
-            {
-                "id": s.id, "publisher": s.publisher, "report": s.report, "period_start": s.period.start,
-                "period_end": s.period.end, "period_precision": s.period.precision, "region": s.region,
-                "measure": s.measure, "subgroup": s.subgroup, "value": float(s.value), "unit": s.unit,
-                "qualifier": s.qualifier, "of": s.of, "note": s.note, **origin(loc),
-            }
-        )  # fmt: skip
-        t["statistic_sources"] += [
-            {"statistic_id": s.id, "ord": i, "source_id": src} for i, src in enumerate(s.sources)
-        ]
+        add("statistics", loc, **s.model_dump(exclude={"period", "sources"}), **_period("period", s.period))
+        t["statistic_sources"] += _links("statistic_id", s.id, "source_id", s.sources)
     return t
 
 
