@@ -11,8 +11,9 @@ from __future__ import annotations
 import re
 import unicodedata
 
-# Apostrophes and quotes of every style, dashes of every width, spaces, dots and underscores.
-_IGNORED = re.compile(r"[\s'\"`´‘’‚‛“”„‟′″ʹʺʻʼʽˈ\-‐‑‒–—―−_.·]+")
+# Apostrophes and quotes of every style (including the ayn and hamza marks of transliterated Arabic),
+# dashes of every width, soft hyphens and zero-width characters, spaces, dots and underscores.
+_IGNORED = re.compile(r"[\s'\"`´‘’‚‛“”„‟′″ʹʺʻʼʽʾʿˈ\-‐‑‒–—―−_.·\u00ad\u200b-\u200d\u2060\ufeff]+")
 
 
 def normalise(name: str) -> str:

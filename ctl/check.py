@@ -36,7 +36,7 @@ HINTS: dict[str, str] = {
     "toml-syntax": "fix the TOML at the caret; strings need quotes and each key appears once per table",
     "structure": "write records as arrays of tables: [[event]], [[source]], ...",
     "unknown-kind": "record kinds are: " + ", ".join(f"[[{k}]]" for k in KINDS),
-    "missing-field": "add the field; README's 'Seed format' section lists what each kind needs",
+    "missing-field": "add the field; docs/seeds.md lists what each kind needs",
     "unknown-field": "remove the field or correct its spelling",
     "invalid-value": "correct the value to the form the message names",
     "duplicate-id": "ids are unique within a kind: rename one record",
@@ -96,6 +96,7 @@ class Dataset:
 class CheckResult:
     dataset: Dataset
     diagnostics: list[Diagnostic]
+    files_checked: int = 0  # every seed file read, including those that did not parse
 
     @property
     def ok(self) -> bool:
@@ -103,11 +104,11 @@ class CheckResult:
 
     def summary(self) -> str:
         counts = ", ".join(f"{len(self.dataset.of(k))} {_plural(k, len(self.dataset.of(k)))}" for k in KINDS)
-        files = len(self.dataset.files)
+        files = f"{self.files_checked} {'file' if self.files_checked == 1 else 'files'}"
         if self.ok:
-            return f"ok: {files} files, {counts}"
+            return f"ok: {files}, {counts}"
         n = sum(d.severity == "error" for d in self.diagnostics)
-        return f"{n} {'error' if n == 1 else 'errors'} in {files} files"
+        return f"{n} {'error' if n == 1 else 'errors'} in {files}"
 
 
 def _plural(kind: str, n: int) -> str:
@@ -141,7 +142,8 @@ def check(seeds_dir: Path | str, display_root: Path | None = None) -> CheckResul
             )
         )
         return CheckResult(data, diags)
-    for path in seed_files(seeds_dir):
+    paths = seed_files(seeds_dir)
+    for path in paths:
         shown = _display(path, display_root)
         try:
             seed = read_seed_file(path, shown)
@@ -154,7 +156,7 @@ def check(seeds_dir: Path | str, display_root: Path | None = None) -> CheckResul
     diags.extend(_check_identity(data))
     diags.extend(_check_references(data, known_ids))
     diags.extend(_check_consistency(data))
-    return CheckResult(data, sorted(set(diags)))
+    return CheckResult(data, sorted(set(diags)), len(paths))
 
 
 def _display(path: Path, root: Path | None) -> str:
@@ -263,8 +265,9 @@ def _raw_ids(files: list[SeedFile]) -> dict[str, set[str]]:
     for seed in files:
         for kind, value in seed.data.items():
             if kind in KINDS and isinstance(value, list):
+                # stripped as the model strips it, so ' ttp ' and 'ttp' are one id
                 ids[kind].update(
-                    v["id"] for v in value if isinstance(v, dict) and isinstance(v.get("id"), str)
+                    v["id"].strip() for v in value if isinstance(v, dict) and isinstance(v.get("id"), str)
                 )
     return ids
 
@@ -453,7 +456,7 @@ def _check_figures(data: Dataset) -> Iterator[Diagnostic]:
                 f"statistic {s.id!r} ({s.measure}, {s.period.label()}) is a part of {whole.id!r} "
                 f"({whole.unit} of {whole.measure}, {whole.period.label()})",
             )
-        elif s.unit == "count" and s.value > whole.value:
+        elif s.unit == "count" and _floor(s) > _ceiling(whole):
             yield _diag(
                 loc.path,
                 at(loc, "value"),
@@ -483,6 +486,16 @@ def _check_figures(data: Dataset) -> Iterator[Diagnostic]:
                 f"shares of {last.record.measure} in {last.record.report} "
                 f"({last.record.period.label()}) sum to {total:g}% ({parts})",
             )
+
+
+def _floor(s: Statistic) -> float:
+    """The least the figure can be: its value unless hedged downwards (nearly, less than)."""
+    return 0.0 if s.qualifier in ("nearly", "less_than") else s.value
+
+
+def _ceiling(s: Statistic) -> float:
+    """The most the figure can be: unbounded when it is a floor (at least, more than)."""
+    return float("inf") if s.qualifier in ("at_least", "more_than") else s.value
 
 
 def _ancestors(region: str, regions: dict[str, Region]) -> set[str]:

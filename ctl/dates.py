@@ -14,16 +14,16 @@ from __future__ import annotations
 import calendar
 import re
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
 PRECISIONS = ("day", "week", "month", "quarter", "year")
 _RANK = {p: i for i, p in enumerate(PRECISIONS)}
 
-_DAY = re.compile(r"(\d{4})-(\d{2})-(\d{2})")
-_WEEK = re.compile(r"(\d{4})-W(\d{2})", re.I)
-_MONTH = re.compile(r"(\d{4})-(\d{2})")
-_QUARTER = re.compile(r"(\d{4})-Q([1-4])", re.I)
-_YEAR = re.compile(r"(\d{4})")
+_DAY = re.compile(r"([0-9]{4})-([0-9]{2})-([0-9]{2})")
+_WEEK = re.compile(r"([0-9]{4})-W([0-9]{2})", re.I)
+_MONTH = re.compile(r"([0-9]{4})-([0-9]{2})")
+_QUARTER = re.compile(r"([0-9]{4})-Q([1-4])", re.I)
+_YEAR = re.compile(r"([0-9]{4})")
 
 
 class DateError(ValueError):
@@ -61,19 +61,23 @@ def _period(text: str) -> Period:
         if m := _YEAR.fullmatch(t):
             y = int(m[1])
             return Period(date(y, 1, 1), date(y, 12, 31), "year")
-    except ValueError as exc:  # e.g. 2024-02-30 or week 54
+    except (ValueError, OverflowError) as exc:  # 2024-02-30, week 54, the last week of year 9999
         raise DateError(f"{t!r} is not a real date ({exc})") from None
     raise DateError(f"{t!r} is not a date: use 2024-05-10, 2024-W20, 2024-05, 2024-Q1 or 2024")
 
 
 def parse_period(value: str | date) -> Period:
     """Read a date, a period or a `..` range. Raises DateError with a readable message."""
+    if isinstance(value, datetime):  # TOML reads 2024-05-10T10:30:00 as a datetime, a date subclass
+        raise DateError(f"{value.isoformat()!r} has a time of day: write the day only (2024-05-10)")
     if isinstance(value, date):
         return Period(value, value, "day")
     if not isinstance(value, str):
         raise DateError(f"expected a date string, got {type(value).__name__}")
     if ".." in value:
         left, _, right = value.partition("..")
+        if not left.strip() or not right.strip():
+            raise DateError(f"{value!r} is an open range: write both ends, e.g. 2023-03..2024-05")
         a, b = _period(left), _period(right)
         precision = max(a.precision, b.precision, key=_RANK.__getitem__)
         return Period(a.start, b.end, precision)

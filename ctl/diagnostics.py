@@ -11,6 +11,8 @@ import json
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
+from ctl.seedfile import split_lines
+
 
 @dataclass(frozen=True, slots=True, order=True)
 class Diagnostic:
@@ -53,7 +55,7 @@ def _line_reader():
     def read(path: str, n: int) -> str | None:
         if path not in cache:
             try:
-                cache[path] = Path(path).read_text(encoding="utf-8").splitlines()
+                cache[path] = split_lines(Path(path).read_text(encoding="utf-8"))
             except (OSError, UnicodeDecodeError):
                 cache[path] = None
         lines = cache[path]

@@ -133,7 +133,7 @@ class Statistic(Record):
     region: Id
     measure: Measure
     subgroup: Text = "all"
-    value: float
+    value: Annotated[float, Field(allow_inf_nan=False)]
     unit: Unit = "count"
     qualifier: Qualifier = "exact"
     of: Id | None = None  # statistic id of the whole this figure is a part or share of

@@ -78,7 +78,7 @@ class SeedFile:
                 if element is not None:
                     pos = element
                     if len(rest) > 1 and isinstance(rest[1], str):
-                        pos = self._inline_key(element, span.end_line, rest[1]) or element
+                        pos = self._inline_key(element, rest[1], at_value) or element
             break
         return pos
 
@@ -129,12 +129,24 @@ class SeedFile:
                     return (line_no, col)
         return None
 
-    def _inline_key(self, start: Pos, end_line: int, key: str) -> Pos | None:
-        pattern = re.compile(rf"[{{,]\s*({re.escape(key)})\s*=")
+    def _inline_key(self, start: Pos, key: str, at_value: bool) -> Pos | None:
+        """`key` inside the inline table that starts at `start` (inline tables are one line in TOML 1.0)."""
+        pattern = re.compile(rf"[{{,]\s*({re.escape(key)})\s*=\s*")
         line_no, col = start
         text = self.lines[line_no - 1]
         m = pattern.search(text, col - 1)
-        return (line_no, m.start(1) + 1) if m else None
+        if m is None:
+            return None
+        return (line_no, (m.end() if at_value else m.start(1)) + 1)
+
+
+def split_lines(text: str) -> list[str]:
+    """Lines as TOML counts them: only LF (or CRLF) ends a line. str.splitlines would also break at
+    U+2028, U+0085 and others, which TOML allows inside strings and comments, and shift every line."""
+    lines = text.split("\n")
+    if lines and lines[-1] == "":
+        lines.pop()
+    return [line.removesuffix("\r") for line in lines]
 
 
 class SeedSyntaxError(Exception):
@@ -157,17 +169,22 @@ def read_seed_file(path: Path | str, display: str | None = None) -> SeedFile:
     except tomllib.TOMLDecodeError as exc:
         message = str(exc)
         m = _TOML_POS.search(message)
-        pos = (int(m[1]), int(m[2])) if m else (1, 1)
-        message = _TOML_POS.sub("", message).strip()
+        if m:
+            pos = (int(m[1]), int(m[2]))
+        else:  # "(at end of document)": point just past the last character
+            last = split_lines(text) or [""]
+            pos = (len(last), len(last[-1]) + 1)
+        message = _TOML_POS.sub("", message).replace("(at end of document)", "at the end of the file").strip()
         raise SeedSyntaxError(shown, pos, f"invalid TOML: {message}") from None
-    lines = text.splitlines()
+    except RecursionError:  # tomllib recurses per nesting level
+        raise SeedSyntaxError(shown, (1, 1), "invalid TOML: arrays or tables nested too deeply") from None
+    lines = split_lines(text)
     return SeedFile(shown, Path(path).resolve(), lines, data, _scan(lines))
 
 
 def _scan(lines: list[str]) -> dict[str, list[Table]]:
     tables: dict[str, list[Table]] = {}
     current: Table | None = None
-    record: Table | None = None
     open_span: KeySpan | None = None
     depth = 0  # bracket depth of the value being read
     multiline: str | None = None  # the closing delimiter of an open multi-line string
@@ -189,9 +206,8 @@ def _scan(lines: list[str]) -> dict[str, list[Table]]:
                 table = Table((n, m.start(1) + 1))
                 if len(parts) == 1:
                     tables.setdefault(name, []).append(table)
-                    record = table
-                elif record is not None:
-                    record.subtables.setdefault(parts[-1], []).append(table)
+                elif tables.get(parts[0]):  # [[actor.roles]] belongs to the last [[actor]], wherever it is
+                    tables[parts[0]][-1].subtables.setdefault(parts[-1], []).append(table)
                 current, open_span = table, None
                 continue
             if (m := _KEY.match(line)) and current is not None:
