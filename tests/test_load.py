@@ -14,7 +14,7 @@ from typer.testing import CliRunner
 
 from ctl import paths
 from ctl.cli import app
-from ctl.db import BuildFailed, ensure_db, is_stale, newest_input_ns, rebuild
+from ctl.db import BuildFailed, connect, ensure_db, is_stale, newest_input_ns, rebuild
 
 runner = CliRunner()
 
@@ -166,7 +166,7 @@ def test_reading_commands_warn_and_use_the_last_good_build(project):
 
 
 def test_every_record_keeps_its_seed_file_and_line(built_db, seeds_dir):
-    with duckdb.connect(str(built_db), read_only=True) as con:
+    with connect(built_db) as con:
         rows = con.execute(
             "SELECT file, line FROM events UNION ALL SELECT file, line FROM sources "
             "UNION ALL SELECT file, line FROM statistics UNION ALL SELECT file, line FROM actors"

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-import duckdb
 import pytest
+
+from ctl.db import connect
 
 PUBLIC_VIEWS = [
     "timeline",
@@ -18,7 +19,9 @@ PUBLIC_VIEWS = [
 
 @pytest.fixture(scope="module")
 def con(built_db):
-    c = duckdb.connect(str(built_db), read_only=True)
+    # the shared session database is always opened the way ctl opens it: DuckDB refuses a second
+    # connection to one file in one process with a different configuration
+    c = connect(built_db)
     yield c
     c.close()
 
