@@ -1,0 +1,502 @@
+"""The TUI's main flows, driven through Textual's pilot: filter, select, detail, clear, step the period,
+facets, help, reload, watch, the first run and broken seeds."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from textual.command import CommandPalette
+from textual.pilot import Pilot
+from textual.widgets import Input, Static
+
+from ctl.db import rebuild
+from ctl.tui import app as app_module
+from ctl.tui.actions import ACTIONS, SCOPE_TITLES, help_rows, in_scope, keys_label
+from ctl.tui.aggregates import AggregatesScreen
+from ctl.tui.app import CtlApp
+from ctl.tui.detail import DetailPane
+from ctl.tui.errors import ErrorScreen
+from ctl.tui.facets import SEP, FacetList
+from ctl.tui.help import HelpScreen
+from ctl.tui.main import MainScreen
+from ctl.tui.table import CACHE_PAGES, PAGE_SIZE, EventTable
+
+sys.path.insert(0, str(Path(__file__).parent / "tui_apps"))
+from harness import BROKEN_EVENT, copy_seeds, make_app, plain, seeded_copy, settle, sync
+from synthetic import build_synthetic
+
+MAY_2024 = "2024-05-pk-us-ct-dialogue"
+MARCH_2023 = "2023-03-pk-us-ct-dialogue"
+SIZE = (120, 40)
+
+
+@pytest.fixture(scope="module")
+def seeded(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
+    return seeded_copy(tmp_path_factory.mktemp("tui"))
+
+
+def ids(app: CtlApp) -> list[str]:
+    table = app.main.table
+    return [r.id for i in range(table.count) if (r := table.row_at(i)) is not None]
+
+
+def text_of(app: CtlApp, selector: str) -> str:
+    return plain(app.screen.query_one(selector, Static))
+
+
+def detail_text(app: CtlApp) -> str:
+    return plain(app.main.query_one("#detail-body", Static))
+
+
+async def type_filter(pilot: Pilot, text: str, submit: bool = True) -> None:
+    """`/`, then the text typed key by key over what the bar held, then (unless told not to) Enter."""
+    app = pilot.app
+    assert isinstance(app, CtlApp)
+    await pilot.press("slash")
+    app.main.filter_input.value = ""
+    await pilot.press(*text)
+    if submit:
+        await pilot.press("enter")
+    await settle(pilot)
+
+
+@sync
+async def test_default_screen_lists_every_event(seeded: tuple[Path, Path]) -> None:
+    app = make_app(seeded)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        assert app.main.table.count == 8
+        assert ids(app)[0] == "2022-11-ttp-truce-ends"
+        assert "8 events" in text_of(app, "#count")
+        assert app.main.selected_id == "2022-11-ttp-truce-ends"
+        assert "TTP truce with the Pakistani government ends" in detail_text(app)
+        assert isinstance(app.focused, EventTable)
+
+
+@sync
+async def test_filter_daesh_shows_may_2024_not_march_2023(seeded: tuple[Path, Path]) -> None:
+    app = make_app(seeded)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await type_filter(pilot, "group:Daesh")
+        assert MAY_2024 in ids(app) and MARCH_2023 not in ids(app)
+        assert "2 of 8 events match group:Daesh" in text_of(app, "#count")
+        assert isinstance(app.focused, EventTable)  # Enter returns to the table
+        facets = app.main.query_one(FacetList).facets
+        assert facets is not None
+        assert [(f.value, f.active) for f in facets.sections["group"]] == [("ISIS-K", True), ("TTP", False)]
+
+
+@sync
+async def test_filter_is_live_without_enter(seeded: tuple[Path, Path]) -> None:
+    app = make_app(seeded)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await type_filter(pilot, "dialogue", submit=False)
+        await pilot.pause(0.3)
+        await settle(pilot)
+        assert app.main.table.count == 2
+        assert isinstance(app.focused, Input)
+
+
+@sync
+async def test_a_bad_filter_shows_inline_and_keeps_the_last_result(seeded: tuple[Path, Path]) -> None:
+    app = make_app(seeded)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await type_filter(pilot, "group:TTP")
+        assert app.main.table.count == 3
+        await type_filter(pilot, "grop:TTP")
+        error = app.main.query_one("#filter-error", Static)
+        assert error.has_class("shown")
+        assert "unknown filter key 'grop'; did you mean group:? (column 1)" in plain(error)
+        assert app.main.table.count == 3
+        assert isinstance(app.focused, Input)  # Enter on a bad filter stays in the bar
+        await type_filter(pilot, "group:TTP dialogue")
+        assert not error.has_class("shown")
+        assert app.main.table.count == 1
+
+
+@sync
+async def test_select_moves_the_detail_and_enter_opens_it(seeded: tuple[Path, Path]) -> None:
+    app = make_app(seeded)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("down", "down")
+        await settle(pilot)
+        assert app.main.selected_id == MARCH_2023
+        text = detail_text(app)
+        assert "Additional Secretary for the UN and Economic Diplomacy" in text
+        assert "seeds/events.toml:21" in text
+        await pilot.press("enter")
+        assert app.main.maximized is app.main.query_one(DetailPane)
+        await pilot.press("escape")
+        assert app.main.maximized is None
+        assert isinstance(app.focused, EventTable)
+        await pilot.press("end")
+        await settle(pilot)
+        assert app.main.selected_id == "2024-05-joint-statement"
+        await pilot.press("home")
+        await settle(pilot)
+        assert app.main.selected_id == "2022-11-ttp-truce-ends"
+
+
+@sync
+async def test_detail_of_may_2024_has_both_chairs_and_four_sources(seeded: tuple[Path, Path]) -> None:
+    app = make_app(seeded, "group:Daesh")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        assert app.main.selected_id == MAY_2024
+        text = detail_text(app)
+        for needle in (
+            "Syed Haider Shah, co-chair — Ambassador, Additional Foreign Secretary for the UN and OIC",
+            "Elizabeth Richard, co-chair — Ambassador, Coordinator for Counterterrorism",
+            "Sources (4)",
+            "“Pakistan, US commit to detect, deter violent extremism” — Mariana Baabar",
+            "(untitled) — no byline",
+            "(untitled) — Agencies",
+            "“Pakistan, US term TTP, Daesh ‘most pressing challenges’ to global security” — Web Desk",
+            "seeds/events.toml:92",
+        ):
+            assert needle in text
+
+
+@sync
+async def test_click_selects_a_row(seeded: tuple[Path, Path]) -> None:
+    app = make_app(seeded)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.click(EventTable, offset=(5, 4))  # border, header, then rows 0, 1, 2
+        await settle(pilot)
+        assert app.main.table.cursor == 2
+        assert app.main.selected_id == MARCH_2023
+
+
+@sync
+async def test_escape_clears_the_filter(seeded: tuple[Path, Path]) -> None:
+    app = make_app(seeded, "group:TTP")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        assert app.main.table.count == 3
+        await pilot.press("escape")
+        await settle(pilot)
+        assert app.main.filter_input.value == ""
+        assert app.main.table.count == 8
+
+
+@sync
+async def test_no_match_names_the_filter(seeded: tuple[Path, Path]) -> None:
+    app = make_app(seeded, "group:nothing-like-this")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        assert app.main.table.count == 0
+        assert app.main.table.message == (
+            "No events match group:nothing-like-this (8 in all). Esc clears the filter."
+        )
+        assert "No event matches the filter." in detail_text(app)
+
+
+@sync
+async def test_filter_keeps_the_selection_when_it_still_matches(seeded: tuple[Path, Path]) -> None:
+    app = make_app(seeded)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("end", "up")
+        await settle(pilot)
+        assert app.main.selected_id == MAY_2024
+        await type_filter(pilot, "group:TTP")
+        assert app.main.selected_id == MAY_2024
+        assert app.main.table.cursor == 1
+
+
+@sync
+async def test_step_and_zoom_the_period(seeded: tuple[Path, Path]) -> None:
+    app = make_app(seeded, "group:TTP")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("shift+down")  # the selected event's year: 2022
+        await settle(pilot)
+        assert app.main.filter_input.value == "group:TTP date:2022"
+        assert ids(app) == ["2022-11-ttp-truce-ends"]
+        await pilot.press("shift+right", "shift+right")
+        await settle(pilot)
+        assert app.main.filter_input.value == "group:TTP date:2024"
+        assert app.main.table.count == 2
+        await pilot.press("shift+down")
+        await settle(pilot)
+        assert app.main.filter_input.value == "group:TTP date:2024-Q2"  # holds the selected May event
+        await pilot.press("left_square_bracket")
+        await settle(pilot)
+        assert app.main.filter_input.value == "group:TTP date:2024-Q1"
+        assert app.main.table.count == 0
+        await pilot.press("shift+up", "shift+up")
+        await settle(pilot)
+        assert app.main.filter_input.value == "group:TTP"
+
+
+@sync
+async def test_a_facet_toggles_on_and_off(seeded: tuple[Path, Path]) -> None:
+    app = make_app(seeded)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("f")
+        facets = app.main.query_one(FacetList)
+        assert facets.has_focus
+        facets.highlighted = facets.get_option_index(f"type{SEP}dialogue")
+        await pilot.press("enter")
+        await settle(pilot)
+        assert app.main.filter_input.value == "type:dialogue"
+        assert app.main.table.count == 2
+        await pilot.press("enter")  # the highlight stays on dialogue: off again
+        await settle(pilot)
+        assert app.main.filter_input.value == ""
+        assert app.main.table.count == 8
+
+
+@sync
+async def test_a_facet_turns_off_the_alias_that_selected_it(seeded: tuple[Path, Path]) -> None:
+    app = make_app(seeded, "group:Daesh dialogue")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        facets = app.main.query_one(FacetList)
+        facets.focus()
+        facets.highlighted = facets.get_option_index(f"group{SEP}isis-k")
+        await pilot.press("space")
+        await settle(pilot)
+        assert app.main.filter_input.value == "type:dialogue"
+
+
+@sync
+async def test_facets_hide_on_narrow_terminals_and_f_brings_them_back(seeded: tuple[Path, Path]) -> None:
+    app = make_app(seeded)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        facets = app.main.query_one(FacetList)
+        assert not facets.display
+        await pilot.press("f")
+        assert facets.display and facets.has_focus
+        await pilot.press("f")
+        assert not facets.display and isinstance(app.focused, EventTable)
+
+
+@sync
+async def test_help_lists_every_registered_key(seeded: tuple[Path, Path]) -> None:
+    app = make_app(seeded)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("question_mark")
+        assert isinstance(app.screen, HelpScreen)
+        await pilot.press("escape")
+        assert not isinstance(app.screen, HelpScreen)
+        await pilot.press("f1")
+        assert isinstance(app.screen, HelpScreen)
+        rows = dict(help_rows())
+        for a in ACTIONS:
+            assert (keys_label(a.keys), a.help or a.description) in rows[SCOPE_TITLES[a.scope]]
+
+
+def test_bindings_and_footer_come_from_the_registry() -> None:
+    for cls, scope in ((CtlApp, "app"), (MainScreen, "main"), (EventTable, "table"), (FacetList, "facets")):
+        declared = {(b.key, b.action, b.show) for b in cls.BINDINGS}  # type: ignore[union-attr]
+        assert declared == {(a.keys, a.action, a.footer) for a in in_scope(scope)}
+
+
+@sync
+async def test_footer_shows_the_registry_descriptions(seeded: tuple[Path, Path]) -> None:
+    app = make_app(seeded)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        shown = {b.description for _, b, enabled, _ in app.screen.active_bindings.values() if b.show}
+        assert {a.description for a in ACTIONS if a.footer and a.scope in ("app", "main")} <= shown
+
+
+@sync
+async def test_command_palette_offers_the_registry_actions(seeded: tuple[Path, Path]) -> None:
+    app = make_app(seeded)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        titles = {c.title for c in app.get_system_commands(app.main)}
+        assert {"Help", "Figures", "Facets", "Edit", "Reload", "Detail"} <= titles
+        await pilot.press("ctrl+p")
+        await pilot.pause()
+        assert isinstance(app.screen, CommandPalette)
+
+
+@sync
+async def test_aggregates_view_switches_measure(seeded: tuple[Path, Path]) -> None:
+    app = make_app(seeded)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("a")
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, AggregatesScreen)
+        text = plain(screen.query_one("#aggregates", Static))
+        assert "Q1 2024 Security Report" in text and "█" in text and "~220" in text
+        await pilot.press("m")
+        await settle(pilot)
+        assert screen.measure == "injuries"
+        assert "1,463" in plain(screen.query_one("#aggregates", Static))
+        await pilot.press("escape")
+        assert app.screen is app.main
+
+
+@sync
+async def test_edit_opens_the_editor_at_the_seed_line(
+    seeded: tuple[Path, Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    calls: list[list[str]] = []
+    monkeypatch.setenv("EDITOR", "myeditor --wait")
+    monkeypatch.setattr(app_module.subprocess, "run", lambda cmd, check: calls.append(cmd))
+    app = make_app(seeded, "group:Daesh")
+    monkeypatch.setattr(app, "suspend", contextlib.nullcontext)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("e")
+        await settle(pilot)
+    assert calls == [["myeditor", "--wait", "+92", str(seeded[0].resolve() / "events.toml")]]
+
+
+@sync
+async def test_reload_keeps_the_selection(seeded: tuple[Path, Path]) -> None:
+    app = make_app(seeded)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("down", "down", "down")
+        await settle(pilot)
+        chosen = app.main.selected_id
+        old_store = app.store
+        await pilot.press("r")
+        await settle(pilot)
+        assert app.store is not old_store and old_store is not None and old_store.closed
+        assert app.main.selected_id == chosen
+        assert app.main.table.cursor == 3
+
+
+def _touch_later(path: Path) -> None:
+    """Make a seed edit visible to a watcher that compares mtimes, even within one clock tick."""
+    stamp = time.time_ns() + 2_000_000_000
+    os.utime(path, ns=(stamp, stamp))
+
+
+@sync
+async def test_watch_rebuilds_reloads_and_survives_broken_seeds(tmp_path: Path) -> None:
+    seeds = copy_seeds(tmp_path)
+    db = tmp_path / "db" / "ctl.duckdb"
+    assert rebuild(seeds, db).ok
+    app = make_app((seeds, db), watch=True)
+    events = seeds / "events.toml"
+    good = events.read_text(encoding="utf-8")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("end")
+        await settle(pilot)
+        assert app.main.selected_id == "2024-05-joint-statement"
+        events.write_text(
+            good + '\n[[event]]\nid = "2021-01-extra"\ntitle = "An earlier event"\ntype = "other"\n'
+            'date = 2021-01-05\nregion = "pakistan"\nsources = ["news-unsigned-2024-w20"]\n'
+            'summary = "Added while the browser runs."\n',
+            encoding="utf-8",
+        )
+        _touch_later(events)
+        await _wait_for(pilot, lambda: app.main.table.count == 9)
+        await settle(pilot)
+        assert ids(app)[0] == "2021-01-extra"
+        assert app.main.selected_id == "2024-05-joint-statement"  # kept across the reload
+        assert app.main.table.cursor == 8
+
+        events.write_text(good + BROKEN_EVENT, encoding="utf-8")
+        _touch_later(events)
+        await _wait_for(pilot, lambda: isinstance(app.screen, ErrorScreen))
+        screen = app.screen
+        assert isinstance(screen, ErrorScreen) and screen.has_data
+        assert any(d.path.endswith("events.toml") for d in screen.diagnostics)
+        await pilot.press("escape")
+        assert app.screen is app.main
+        assert app.main.table.count == 9  # the last good data
+
+        events.write_text(good, encoding="utf-8")
+        _touch_later(events)
+        await _wait_for(pilot, lambda: app.main.table.count == 8)
+        assert not isinstance(app.screen, ErrorScreen)
+
+
+async def _wait_for(pilot: Pilot, condition: Callable[[], bool], limit: float = 15.0) -> None:
+    waited = 0.0
+    while not condition():
+        assert waited < limit, "timed out"
+        await pilot.pause(0.05)
+        waited += 0.05
+    await settle(pilot)
+
+
+@sync
+async def test_first_run_builds_with_a_visible_message(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    shown: list[str] = []
+    set_status = MainScreen.set_status
+
+    def recording(self: MainScreen, message: str) -> None:
+        shown.append(message)
+        set_status(self, message)
+
+    monkeypatch.setattr(MainScreen, "set_status", recording)
+    db = tmp_path / "new" / "ctl.duckdb"
+    app = make_app((copy_seeds(tmp_path), db))
+    async with app.run_test(size=SIZE) as pilot:
+        await _wait_for(pilot, lambda: app.main.table.count == 8)
+        assert db.exists()
+    assert shown and shown[0].startswith("Building the database ")
+    assert shown[0].endswith("ctl.duckdb from seeds …") or "seeds" in shown[0]
+
+
+@sync
+async def test_broken_seeds_without_a_database_show_errors_not_a_crash(tmp_path: Path) -> None:
+    seeds = copy_seeds(tmp_path)
+    (seeds / "events.toml").write_text(
+        (seeds / "events.toml").read_text(encoding="utf-8") + BROKEN_EVENT, encoding="utf-8"
+    )
+    app = make_app((seeds, tmp_path / "ctl.duckdb"))
+    async with app.run_test(size=SIZE) as pilot:
+        await _wait_for(pilot, lambda: isinstance(app.screen, ErrorScreen))
+        screen = app.screen
+        assert isinstance(screen, ErrorScreen) and not screen.has_data
+        await pilot.press("escape")  # nothing to go back to
+        assert app.screen is screen
+        assert app.store is None
+
+
+@sync
+async def test_the_table_fetches_only_visible_pages_at_scale(tmp_path: Path) -> None:
+    db = build_synthetic(tmp_path / "big.duckdb", 100_000)
+    app = make_app((tmp_path / "seeds", db))
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        table = app.main.table
+        assert table.count == 100_000
+        assert table.cached_pages == [0]
+        await pilot.press("end")
+        await settle(pilot)
+        assert table.cursor == 99_999
+        assert table.selected is not None
+        assert len(table.cached_pages) <= CACHE_PAGES
+        assert max(table.cached_pages) == 99_999 // PAGE_SIZE
+        await type_filter(pilot, "group:TTP 2010")
+        assert 0 < table.count < 100_000
+
+
+@sync
+async def test_q_quits(seeded: tuple[Path, Path]) -> None:
+    app = make_app(seeded)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("q")
+        await pilot.pause()
+    assert app.return_code == 0
