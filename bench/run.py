@@ -76,6 +76,11 @@ def benchmarks() -> list[Benchmark]:
                 prints_42,
             )
         )
+    # Issue 4: a 1M-row ACLED-shaped import beside a bare DuckDB CTAS, its peak RSS, and a filtered
+    # timeline at 1M events beside `ctl query 'select 42'` (bench/import_bench.py).
+    from import_bench import run_py_benchmarks
+
+    found += run_py_benchmarks(Benchmark)
     return found
 
 

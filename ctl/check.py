@@ -12,7 +12,10 @@ is still sound, so one run lists every error a person has to fix. Stages:
 5. consistency date ranges run forward (date-order), percentages stay within 0..100 (value-range),
                shares of one total do not sum past 100 (shares-exceed), a part is not larger than its
                whole (part-exceeds-whole), and a share names a whole of the same measure and period
-               (share-mismatch).
+               (share-mismatch);
+6. imports     every `[[import]]` names a file that exists (import-missing) and still has the sha256
+               recorded when it was imported (import-changed). Large files' digests are cached by
+               size and mtime (ctl/importers/filehash.py), so this stays cheap at a million rows.
 """
 
 from __future__ import annotations
@@ -28,7 +31,7 @@ from pydantic import ValidationError
 
 from ctl.aliases import normalise
 from ctl.diagnostics import Diagnostic
-from ctl.model import KINDS, Record, Region, Statistic
+from ctl.model import ALL_KINDS, KINDS, Import, Record, Region, Statistic
 from ctl.seedfile import SeedFile, SeedSyntaxError, read_seed_file
 
 # Error codes, each with the hint shown under it. tests/check_cases/ holds one reproducer per code.
@@ -49,6 +52,9 @@ HINTS: dict[str, str] = {
     "shares-exceed": "shares of one total cannot sum past 100%: check each figure against the source",
     "part-exceeds-whole": "a part cannot exceed its whole: check the figure and its `of`",
     "share-mismatch": "`of` must name a count of the same measure and period",
+    "import-missing": "put the file back at that path (relative to the seeds folder's parent), "
+    "or remove the [[import]] entry",
+    "import-changed": "the file is not the one imported: run `ctl import FORMAT FILE` again to accept it",
 }
 
 # Qualifiers whose value is a floor of the true figure; only these can prove that shares overflow.
@@ -84,7 +90,7 @@ class Located:
 
 @dataclass
 class Dataset:
-    records: dict[str, list[Located]] = field(default_factory=lambda: {k: [] for k in KINDS})
+    records: dict[str, list[Located]] = field(default_factory=lambda: {k: [] for k in ALL_KINDS})
     files: list[SeedFile] = field(default_factory=list)
     root: Path = field(default_factory=Path.cwd)  # the seeds folder's parent
 
@@ -103,7 +109,8 @@ class CheckResult:
         return not any(d.severity == "error" for d in self.diagnostics)
 
     def summary(self) -> str:
-        counts = ", ".join(f"{len(self.dataset.of(k))} {_plural(k, len(self.dataset.of(k)))}" for k in KINDS)
+        shown = [k for k in ALL_KINDS if k in KINDS or self.dataset.of(k)]  # imports only when there are any
+        counts = ", ".join(f"{len(self.dataset.of(k))} {_plural(k, len(self.dataset.of(k)))}" for k in shown)
         files = f"{self.files_checked} {'file' if self.files_checked == 1 else 'files'}"
         if self.ok:
             return f"ok: {files}, {counts}"
@@ -156,6 +163,7 @@ def check(seeds_dir: Path | str, display_root: Path | None = None) -> CheckResul
     diags.extend(_check_identity(data))
     diags.extend(_check_references(data, known_ids))
     diags.extend(_check_consistency(data))
+    diags.extend(_check_imports(data))
     return CheckResult(data, sorted(set(diags)), len(paths))
 
 
@@ -177,8 +185,8 @@ def _diag(path: str, pos: tuple[int, int], code: str, message: str) -> Diagnosti
 def _validate_file(seed: SeedFile, data: Dataset) -> Iterator[Diagnostic]:
     for kind, value in seed.data.items():
         pos = seed.tables[kind][0].pos if seed.tables.get(kind) else _find_key_line(seed, kind)
-        if kind not in KINDS:
-            near = difflib.get_close_matches(kind, KINDS, n=1)
+        if kind not in ALL_KINDS:
+            near = difflib.get_close_matches(kind, ALL_KINDS, n=1)
             extra = f" (did you mean [[{near[0]}]]?)" if near else ""
             yield _diag(seed.path, pos, "unknown-kind", f"unknown record kind {kind!r}{extra}")
             continue
@@ -187,7 +195,7 @@ def _validate_file(seed: SeedFile, data: Dataset) -> Iterator[Diagnostic]:
                 seed.path, pos, "structure", f"{kind!r} must be an array of tables, written [[{kind}]]"
             )
             continue
-        model = KINDS[kind]
+        model = ALL_KINDS[kind]
         for index, raw in enumerate(value):
             try:
                 record = model.model_validate(raw)
@@ -231,7 +239,7 @@ def _schema_errors(seed: SeedFile, kind: str, index: int, exc: ValidationError) 
             yield _diag(seed.path, pos, "missing-field", f"[[{kind}]] lacks required field `{where}`")
         elif typ == "extra_forbidden":
             pos = seed.locate(kind, index, loc, at_value=False)
-            near = difflib.get_close_matches(str(loc[-1]), _fields_at(KINDS[kind], loc[:-1]), n=1)
+            near = difflib.get_close_matches(str(loc[-1]), _fields_at(ALL_KINDS[kind], loc[:-1]), n=1)
             extra = f" (did you mean `{near[0]}`?)" if near else ""
             yield _diag(seed.path, pos, "unknown-field", f"[[{kind}]] has no field `{where}`{extra}")
         else:
@@ -264,7 +272,7 @@ def _raw_ids(files: list[SeedFile]) -> dict[str, set[str]]:
     ids: dict[str, set[str]] = defaultdict(set)
     for seed in files:
         for kind, value in seed.data.items():
-            if kind in KINDS and isinstance(value, list):
+            if kind in ALL_KINDS and isinstance(value, list):
                 # stripped as the model strips it, so ' ttp ' and 'ttp' are one id
                 ids[kind].update(
                     v["id"].strip() for v in value if isinstance(v, dict) and isinstance(v.get("id"), str)
@@ -281,7 +289,7 @@ def _sound(data: Dataset, kind: str) -> list[Located]:
 
 
 def _check_identity(data: Dataset) -> Iterator[Diagnostic]:
-    for kind in KINDS:
+    for kind in ALL_KINDS:
         first: dict[str, Located] = {}
         for loc in data.of(kind):
             rid = getattr(loc.record, "id", None)
@@ -505,3 +513,46 @@ def _ancestors(region: str, regions: dict[str, Region]) -> set[str]:
         out.add(parent)
         parent = regions[parent].parent
     return out
+
+
+# -- stage 6: imported files --------------------------------------------------------------------------
+
+
+def import_file(root: Path, record: Import) -> Path:
+    """The file an [[import]] names: its `path` relative to the project root, or absolute."""
+    path = Path(record.path).expanduser()
+    return path if path.is_absolute() else root / path
+
+
+def _check_imports(data: Dataset) -> Iterator[Diagnostic]:
+    from ctl.importers.filehash import cached_sha256
+
+    for loc in _sound(data, "import"):
+        record: Import = loc.record
+        path = import_file(data.root, record)
+        try:
+            actual = cached_sha256(data.root, path)
+        except FileNotFoundError:
+            yield _diag(
+                loc.path,
+                loc.file.locate("import", loc.index, ("path",)),
+                "import-missing",
+                f"import {record.id!r}: {record.path} does not exist",
+            )
+            continue
+        except OSError as exc:
+            yield _diag(
+                loc.path,
+                loc.file.locate("import", loc.index, ("path",)),
+                "import-missing",
+                f"import {record.id!r}: {record.path} cannot be read ({exc.strerror or exc})",
+            )
+            continue
+        if actual != record.sha256:
+            yield _diag(
+                loc.path,
+                loc.file.locate("import", loc.index, ("sha256",)),
+                "import-changed",
+                f"import {record.id!r}: {record.path} has changed since it was imported "
+                f"(sha256 {actual[:12]}..., recorded {record.sha256[:12]}...)",
+            )

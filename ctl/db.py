@@ -2,18 +2,21 @@
 
 Every reading command (query, timeline, stats, tui) calls `ensure_db` first, so a fresh clone just
 works. Staleness is a cheap stat walk: the database is stale when any seed or SQL file (or seed
-folder, which changes when a file is removed) is newer than it. Only a stale database pays for the
-check and the build, which import pydantic and pyarrow.
+folder, which changes when a file is removed), or any file an `[[import]]` names, is newer than it.
+Imported files are found by reading only the seed files that contain `[[import]]` (in practice
+seeds/imports.toml). Only a stale database pays for the check and the build, which import pydantic and
+pyarrow.
 """
 
 from __future__ import annotations
 
 import os
+import tomllib
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ctl.paths import sql_files
+from ctl.paths import sql_dir, sql_files
 
 
 class BuildFailed(Exception):
@@ -30,8 +33,26 @@ class Freshness:
     stale_errors: list = field(default_factory=list)  # seeds are broken; an older database is in use
 
 
+def _imported_files(manifests: list[str], root: Path) -> list[Path]:
+    """The files named by [[import]] entries of these seed files (unreadable ones are check's business)."""
+    found: list[Path] = []
+    for manifest in manifests:
+        try:
+            with open(manifest, "rb") as f:
+                entries = tomllib.load(f).get("import", [])
+        except (OSError, ValueError):
+            continue
+        for entry in entries if isinstance(entries, list) else []:
+            path = entry.get("path") if isinstance(entry, dict) else None
+            if isinstance(path, str):
+                p = Path(path).expanduser()
+                found.append(p if p.is_absolute() else root / p)
+    return found
+
+
 def newest_input_ns(seeds: Path) -> int:
     newest = 0
+    manifests: list[str] = []
     stack = [seeds]
     while stack:
         folder = stack.pop()
@@ -45,11 +66,32 @@ def newest_input_ns(seeds: Path) -> int:
                         stack.append(Path(entry.path))
                     elif entry.name.endswith(".toml"):
                         newest = max(newest, entry.stat().st_mtime_ns)
+                        if _names_imports(entry.path):
+                            manifests.append(entry.path)
         except FileNotFoundError:
             continue
-    for sql in sql_files():
+    for sql in [*sql_files(), *_phase_sql_files()]:
         newest = max(newest, sql.stat().st_mtime_ns)
+    for data in _imported_files(manifests, seeds.resolve().parent):
+        try:
+            newest = max(newest, data.stat().st_mtime_ns)
+        except OSError:
+            continue  # a missing file is a check error: the next build reports it
     return newest
+
+
+def _names_imports(path: str) -> bool:
+    try:
+        with open(path, "rb") as f:
+            return b"[[import]]" in f.read()
+    except OSError:
+        return False
+
+
+def _phase_sql_files() -> list[Path]:
+    """db/post/*.sql and db/importers/*.sql (ctl/load.py runs them; they count for staleness too)."""
+    base = sql_dir()
+    return sorted([*(base / "post").glob("*.sql"), *(base / "importers").glob("*.sql")])
 
 
 def is_stale(db: Path, seeds: Path) -> bool:
@@ -61,15 +103,39 @@ def is_stale(db: Path, seeds: Path) -> bool:
 
 
 def rebuild(seeds: Path, db: Path):
-    """Check the seeds and, when clean, build the database. Returns the CheckResult either way."""
+    """Check the seeds and, when clean, build the database. Returns the CheckResult either way.
+
+    A build re-imports every [[import]]; should a file have bad rows that its entry does not skip
+    (possible only if ctl's reading rules changed since it was imported: a changed file is a check
+    error), the result carries an `import-bad-row` error at the file's first bad line and the old
+    database stays. A progress bar is drawn when there are imports and stderr is a terminal.
+    """
     from ctl.check import check
+    from ctl.importers.bulk import ImportRejected
+    from ctl.importers.progress import BuildProgress
     from ctl.load import build
 
     stamp = newest_input_ns(seeds)
     result = check(seeds)
     if result.ok:
-        build(result.dataset, db, inputs_mtime_ns=stamp)
+        try:
+            with BuildProgress(None if result.dataset.of("import") else False) as bar:
+                build(result.dataset, db, inputs_mtime_ns=stamp, progress=bar)
+        except ImportRejected as exc:
+            result.diagnostics.extend(_bad_row_diagnostics(result.dataset.root, exc))
     return result
+
+
+def _bad_row_diagnostics(root: Path, exc) -> list:
+    from ctl.diagnostics import Diagnostic
+
+    s = exc.stats
+    path = Path(s.path) if Path(s.path).is_absolute() else root / s.path
+    hint = "fix the rows, or set skip_bad = true on the [[import]] to import the rest"
+    return [
+        Diagnostic(str(path), b.line, 1, "import-bad-row", f"import {s.id!r}: {b.reason}", hint)
+        for b in s.bad_rows
+    ]
 
 
 def ensure_db(seeds: Path, db: Path, progress: Callable[[str], None] | None = None) -> Freshness:

@@ -8,15 +8,22 @@ one (`dialogue`), a date filter when it reads as a date (`2024-05`, `2023..2024`
 otherwise. Terms with the same key are alternatives (OR); different keys must all hold (AND); free
 text words and negated terms must each hold.
 
-Keys: group, actor, region, type, date, since, until, search, source, id (events); for statistics
-region, date, since, until, measure, report, publisher, search. Names are matched through the alias
-registry (case, quotes, hyphens, spaces and diacritics ignored); when a name is no exact alias, it
-matches as a part of one ("Khorasan" finds ISIS-K). Regions include their sub-regions. A date
+Keys: group, actor, region, type, date, since, until, search, source, id, dataset (events); for
+statistics region, date, since, until, measure, report, publisher, search. `dataset:` names where an
+event comes from: curated (the seeds), acled, ucdp, gtd, or the id of one import. Names are matched
+through the alias registry (case, quotes, hyphens, spaces and diacritics ignored); when a name is no
+exact alias, it matches as a part of one ("Khorasan" finds ISIS-K). Regions include their sub-regions. A date
 filter keeps a record whose date range overlaps it.
 
 `parse` turns text into terms and reports mistakes as FilterError with the column; `compile` turns
 terms into a SQL condition with `?` placeholders and the list of parameters, so user text reaches
 DuckDB only as bound values.
+
+The conditions scale to a million events: a name is looked up once, in the small `aliases` table, as
+an uncorrelated subquery giving a list of ids, and each event is tested by set membership on its own
+id lists (`list_has_any(t.group_ids, (SELECT list(...) FROM aliases ...))`), with no join or
+per-event subquery over link tables. Names an import could not resolve (kept verbatim in
+`t.unresolved`) are matched by `actor:` the same way, through the `unresolved_names` table.
 """
 
 from __future__ import annotations
@@ -27,13 +34,16 @@ from typing import Literal
 
 from ctl.aliases import normalise
 from ctl.dates import DateError, Period, parse_period
-from ctl.model import EVENT_TYPES, MEASURES
+from ctl.vocabulary import EVENT_TYPES, IMPORT_FORMATS, MEASURES
 
 Target = Literal["timeline", "aggregates"]
 
-EVENT_KEYS = ("group", "actor", "region", "type", "date", "since", "until", "search", "source", "id")
+EVENT_KEYS = (
+    *("group", "actor", "region", "type", "date", "since", "until", "search", "source", "id", "dataset"),
+)
 STAT_KEYS = ("region", "date", "since", "until", "measure", "report", "publisher", "search")
 _DATE_KEYS = ("date", "since", "until")
+DATASETS = ("curated", *IMPORT_FORMATS)  # `dataset:` values; anything else names an import
 
 
 class FilterError(ValueError):
@@ -157,7 +167,7 @@ def _validated(term: Term, target: Target) -> Term:
         raise FilterError(f"unknown event type {term.value!r}{hint}", term.col)
     elif term.key == "measure" and term.value.lower() not in MEASURES:
         raise FilterError(f"unknown measure {term.value!r}; measures are {', '.join(MEASURES)}", term.col)
-    if term.key in ("type", "measure"):
+    if term.key in ("type", "measure", "dataset"):
         return Term(term.key, term.value.lower(), term.negated, term.col)
     return term
 
@@ -198,6 +208,24 @@ def _alias_params(value: str) -> list[str]:
     return [norm, _like(norm), norm]
 
 
+def _ids_sql(kind: str) -> str:
+    """The ids of one kind whose aliases match a name: one list, computed once per query."""
+    return (
+        "(SELECT coalesce(list(DISTINCT a.entity_id), []::VARCHAR[]) FROM aliases a "
+        f"WHERE a.entity_kind = '{kind}' AND {_ALIAS_MATCH})"
+    )
+
+
+# Unresolved names of imported events that match: equal, or containing the text when it is neither an
+# actor's alias nor an unresolved name exactly. Parameters: (norm, like, norm, norm).
+_UNRESOLVED_SQL = (
+    "(SELECT coalesce(list(DISTINCT u.name), []::VARCHAR[]) FROM unresolved_names u WHERE u.kind = 'party' "
+    "AND (u.norm = ? OR (u.norm LIKE '%' || ? || '%' ESCAPE '\\' "
+    "AND NOT EXISTS (SELECT 1 FROM aliases x WHERE x.entity_kind = 'actor' AND x.norm = ?) "
+    "AND NOT EXISTS (SELECT 1 FROM unresolved_names y WHERE y.kind = 'party' AND y.norm = ?))))"
+)
+
+
 def _region_ids_sql() -> str:
     return (
         "SELECT rt.region_id FROM region_tree rt JOIN aliases a ON a.entity_kind = 'region' "
@@ -226,17 +254,12 @@ def _condition(term: Term, target: Target) -> tuple[str, list]:
             return "(t.title ILIKE ? ESCAPE '\\' OR t.summary ILIKE ? ESCAPE '\\')", [like, like]
         return "(t.region_name ILIKE ? ESCAPE '\\' OR t.subgroup ILIKE ? ESCAPE '\\')", [like, like]
     if key == "group":
-        sql = (
-            "EXISTS (SELECT 1 FROM event_groups eg JOIN aliases a ON a.entity_kind = 'group' "
-            f"AND a.entity_id = eg.group_id WHERE eg.event_id = t.id AND {_ALIAS_MATCH})"
-        )
-        return sql, _alias_params(value)
+        return f"list_has_any(t.group_ids, {_ids_sql('group')})", _alias_params(value)
     if key == "actor":
-        sql = (
-            "EXISTS (SELECT 1 FROM event_actors ea JOIN aliases a ON a.entity_kind = 'actor' "
-            f"AND a.entity_id = ea.actor_id WHERE ea.event_id = t.id AND {_ALIAS_MATCH})"
-        )
-        return sql, _alias_params(value)
+        norm = normalise(value)
+        registry = f"list_has_any(t.actor_ids, {_ids_sql('actor')})"
+        sql = f"({registry} OR list_has_any(t.unresolved, {_UNRESOLVED_SQL}))"
+        return sql, [*_alias_params(value), norm, _like(norm), norm, norm]
     if key == "publisher":
         sql = (
             "EXISTS (SELECT 1 FROM aliases a WHERE a.entity_kind = 'actor' "
@@ -244,9 +267,12 @@ def _condition(term: Term, target: Target) -> tuple[str, list]:
         )
         return sql, _alias_params(value)
     if key == "source":
-        return "EXISTS (SELECT 1 FROM event_sources es WHERE es.event_id = t.id AND es.source_id = ?)", [
-            value
-        ]
+        return "list_contains(t.sources, ?)", [value]
+    if key == "dataset":
+        # a plain comparison on one column, so DuckDB applies it while scanning
+        if value in DATASETS:
+            return "t.dataset = ?", [value]
+        return "t.import_id = ?", [value]
     if key in ("type", "measure", "id", "report"):
         return f"t.{key} = ?", [value]
     raise FilterError(f"{key}: does not apply here", term.col)  # parse() already refuses unknown keys

@@ -1,15 +1,25 @@
 """`ctl load`: turn a checked dataset into a DuckDB file, atomically.
 
 The database is built in a temporary file beside the target and renamed over it (os.replace), so a
-failed load leaves the previous file byte-identical and no reader ever opens a half-built one. Schema,
-macros and views come from db/*.sql, run in name order. Rows go in per table through Arrow, not row
-by row.
+failed load leaves the previous file byte-identical and no reader ever opens a half-built one.
+
+A build runs in four phases, on one connection:
+
+1. schema   db/*.sql in name order: tables, macros, views (what `paths.sql_files()` lists, and all
+            that a database filled by other means, such as a test's synthetic one, needs);
+2. rows     the curated records, one statement per table (not row by row);
+3. events   curated and imported events into one table, `event_index`: every [[import]] of the
+            manifest read in bulk by DuckDB's CSV reader and checked for bad rows
+            (ctl/importers/bulk.py, db/importers/*.sql);
+4. post     db/post/*.sql in name order: imported names resolved through the alias registry, and
+            `timeline` redefined as a projection of `event_index`.
 """
 
 from __future__ import annotations
 
 import contextlib
 import os
+from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -18,7 +28,10 @@ from ctl import __version__
 from ctl.aliases import normalise
 from ctl.check import Dataset
 from ctl.dates import Period
-from ctl.paths import sql_files
+from ctl.importers.bulk import ImportJob, ImportStats, Progress, collect_unresolved, load_events
+from ctl.paths import sql_dir, sql_files
+
+BUILD_MEMORY = "512MB"
 
 TABLES = (
     "sources", "source_cites", "actors", "actor_role_records", "groups", "regions", "region_members",
@@ -92,36 +105,89 @@ def table_rows(data: Dataset) -> dict[str, list[dict[str, Any]]]:
     return t
 
 
-def build(data: Dataset, db: Path, inputs_mtime_ns: int | None = None) -> None:
+def _insert(con, table: str, rows: list[dict[str, Any]]) -> None:
+    """All rows of a table in one statement: each column one list parameter, unnested side by side. No
+    round trip per row, and no pyarrow to import (a cost every million-row import would pay too)."""
+    columns = list(dict.fromkeys(key for row in rows for key in row))
+    select = ", ".join(f'unnest(?) AS "{c}"' for c in columns)  # field names of our own models
+    values = [[row.get(c) for row in rows] for c in columns]
+    con.execute(f"INSERT INTO {table} BY NAME SELECT {select}", values)
+
+
+def post_sql_files() -> list[Path]:
+    """db/post/*.sql: run after every event is in `event_index` (phase 4)."""
+    return sorted((sql_dir() / "post").glob("*.sql"))
+
+
+def importer_sql_files() -> list[Path]:
+    """db/importers/*.sql: the staging table and each format's mapping."""
+    return sorted((sql_dir() / "importers").glob("*.sql"))
+
+
+def import_jobs(data: Dataset) -> list[ImportJob]:
+    return [ImportJob.of(data.root, loc.record) for loc in data.of("import")]
+
+
+def build(
+    data: Dataset,
+    db: Path,
+    inputs_mtime_ns: int | None = None,
+    *,
+    imports: list[ImportJob] | None = None,
+    progress: Progress | None = None,
+    on_built: Callable[[list[ImportStats]], int | None] | None = None,
+) -> list[ImportStats]:
     """Build the database for `data` at `db`, replacing any previous file only when complete.
 
     `inputs_mtime_ns` (the newest seed or SQL file seen before checking) becomes the file's mtime, so
-    a seed edited while this build ran still counts as newer than the database.
+    a seed edited while this build ran still counts as newer than the database. `imports` overrides
+    the dataset's own [[import]] list (`ctl import` adds the one it is importing). `on_built` runs once
+    the new file is complete and before it replaces the old one (`ctl import` writes the manifest
+    there); what it returns, if not None, becomes the mtime instead. Raises ImportRejected when a file
+    has bad rows that its import does not skip: then nothing is replaced.
     """
     import duckdb
-    import pyarrow as pa
 
+    jobs = import_jobs(data) if imports is None else imports
     db.parent.mkdir(parents=True, exist_ok=True)
     tmp = db.with_name(f".{db.name}.tmp-{os.getpid()}")
     tmp.unlink(missing_ok=True)
     try:
-        con = duckdb.connect(str(tmp))
+        # Rows stream from the CSV reader into the table, so a build needs little memory; the limit
+        # keeps DuckDB from holding on to more (an import's peak RSS, measured by bench/import_bench.py,
+        # stays near half of it at a million rows; without it, near 1 GB).
+        con = duckdb.connect(str(tmp), config={"memory_limit": BUILD_MEMORY})
         try:
+            if progress is not None:
+                progress.attach(con)
             for sql in sql_files():
                 con.execute(sql.read_text(encoding="utf-8"))
             for name, rows in table_rows(data).items():
                 if rows:
-                    arrow = pa.Table.from_pylist(rows)  # noqa: F841  (read by name below)
-                    con.execute(f"INSERT INTO {name} BY NAME SELECT * FROM arrow")
+                    _insert(con, name, rows)
+            stats = load_events(con, jobs, progress)
+            if progress is not None and jobs:
+                progress.stage("resolving names")
+            for sql in post_sql_files():
+                con.execute(sql.read_text(encoding="utf-8"))
+            collect_unresolved(con, stats)
             info = {
                 "ctl_version": __version__,
                 "built_at": datetime.now(UTC).isoformat(timespec="seconds"),
                 "seed_files": str(len(data.files)),
+                "imports": str(len(jobs)),
             }
             con.executemany("INSERT INTO build_info VALUES (?, ?)", list(info.items()))
+            if progress is not None:
+                progress.stage("writing the database")
             con.execute("CHECKPOINT")
         finally:
+            if progress is not None:
+                progress.attach(None)
             con.close()
+        if on_built is not None:
+            stamp = on_built(stats)
+            inputs_mtime_ns = stamp if stamp is not None else inputs_mtime_ns
         if inputs_mtime_ns is not None:
             os.utime(tmp, ns=(inputs_mtime_ns, inputs_mtime_ns))
         os.replace(tmp, db)
@@ -129,3 +195,4 @@ def build(data: Dataset, db: Path, inputs_mtime_ns: int | None = None) -> None:
         with contextlib.suppress(OSError):
             tmp.unlink()
         raise
+    return stats

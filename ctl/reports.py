@@ -40,10 +40,17 @@ def _run(con, sql: str, params: Sequence, count_sql: str) -> Result:
     return Result(columns, rows, total)
 
 
+def _event_count_sql(con) -> str:
+    """How to count all events: `event_index` has one row per event and, unlike the `timeline` view,
+    needs no joins to be counted (a database built without it, a test's synthetic one, has the view)."""
+    found = con.execute("SELECT count(*) FROM duckdb_tables() WHERE table_name = 'event_index'").fetchone()
+    return "SELECT count(*) FROM event_index" if found[0] else "SELECT count(*) FROM timeline"
+
+
 def timeline(con, terms: list[Term]) -> Result:
     where, params = compile_terms(terms, "timeline")
     sql = f"SELECT t.* FROM timeline t WHERE {where} ORDER BY {TIMELINE_ORDER}"
-    return _run(con, sql, params, "SELECT count(*) FROM timeline")
+    return _run(con, sql, params, _event_count_sql(con))
 
 
 STATS_ORDER = (
@@ -56,6 +63,16 @@ def stats(con, terms: list[Term]) -> Result:
     where, params = compile_terms(terms, "aggregates")
     sql = f"SELECT t.* FROM regional_aggregates t WHERE {where} ORDER BY {STATS_ORDER}"
     return _run(con, sql, params, "SELECT count(*) FROM regional_aggregates")
+
+
+COMPARE_ORDER = "t.period_start, t.period_end, t.report, t.measure, t.region, t.dataset"
+
+
+def compare(con, terms: list[Term]) -> Result:
+    """Reported figures beside the event-based ones (the statistic_vs_events view)."""
+    where, params = compile_terms(terms, "aggregates")
+    sql = f"SELECT t.* FROM statistic_vs_events t WHERE {where} ORDER BY {COMPARE_ORDER}"
+    return _run(con, sql, params, "SELECT count(*) FROM statistic_vs_events")
 
 
 def report_titles(con) -> dict[str, str]:
@@ -166,3 +183,54 @@ def write_stats_table(result: Result, terms: list[Term], out: TextIO, titles: di
         "~ derived in SQL (a share of a reported whole, or a part of one);  "
         "≥ at least  > more than  ≲ nearly  < less than\n"
     )
+
+
+def write_compare_table(result: Result, terms: list[Term], out: TextIO, titles: dict[str, str]) -> None:
+    """One block per report and period: each reported count, and per dataset the events in the same
+    region and period, their figure for the measure (low-best-high when they differ) and the ratio."""
+    recs = result.records()
+    if not recs:
+        out.write(f"no comparisons match {describe(terms)} ({result.total} in all)\n")
+        return
+    region_w = min(max(len("REGION"), *(len(r["region_name"] or r["region"]) for r in recs)), 36)
+    measure_w = max(len("MEASURE"), *(len(r["measure"]) for r in recs))
+    dataset_w = max(len("DATASET"), *(len(r["dataset"]) for r in recs))
+    figures = [_event_figure(r) for r in recs]
+    figure_w = max(len("EVENT-BASED"), *(len(f) for f in figures))
+    current = None
+    for r, figure in zip(recs, figures, strict=True):
+        key = (r["report"], r["period_start"], r["period_end"])
+        if key != current:
+            if current is not None:
+                out.write("\n")
+            current = key
+            out.write(f"{r['period_label']}  {titles.get(r['report'], r['report'])}\n")
+            out.write(
+                f"  {'REGION':<{region_w}}  {'MEASURE':<{measure_w}}  {'REPORTED':>10}  "
+                f"{'DATASET':<{dataset_w}}  {'EVENTS':>8}  {'EVENT-BASED':>{figure_w}}  {'RATIO':>6}\n"
+            )
+        sign = _QUALIFIER_SIGN.get(r["qualifier"], "")
+        reported = ("~" if r["value_basis"] == "derived" else sign) + _number(r["reported"])
+        ratio = f"{r['ratio']:.2f}" if r["ratio"] is not None else "-"
+        line = (
+            f"  {_fit(r['region_name'] or r['region'], region_w):<{region_w}}  {r['measure']:<{measure_w}}  "
+            f"{reported:>10}  {r['dataset']:<{dataset_w}}  {r['events']:>8,}  "
+            f"{figure:>{figure_w}}  {ratio:>6}"
+        )
+        out.write(line.rstrip() + "\n")
+    out.write("\n" + _count_line(len(recs), result.total, "comparison", terms) + "\n")
+    out.write(
+        "EVENT-BASED: the dataset's events in the region (sub-regions included) lying inside the period, "
+        "summed for the measure\n(low..high when the estimates differ; '?' when no event has a figure); "
+        "RATIO: reported / event-based\n"
+    )
+
+
+def _event_figure(r: dict) -> str:
+    if r["event_value"] is None:
+        return "?"
+    best = _number(r["event_value"])
+    low, high = r["event_low"], r["event_high"]
+    if low is not None and high is not None and (low, high) != (r["event_value"], r["event_value"]):
+        return f"{_number(low)}..{_number(high)} ({best})"
+    return best

@@ -179,10 +179,10 @@ def read_seed_file(path: Path | str, display: str | None = None) -> SeedFile:
     except RecursionError:  # tomllib recurses per nesting level
         raise SeedSyntaxError(shown, (1, 1), "invalid TOML: arrays or tables nested too deeply") from None
     lines = split_lines(text)
-    return SeedFile(shown, Path(path).resolve(), lines, data, _scan(lines))
+    return SeedFile(shown, Path(path).resolve(), lines, data, scan_tables(lines))
 
 
-def _scan(lines: list[str]) -> dict[str, list[Table]]:
+def scan_tables(lines: list[str]) -> dict[str, list[Table]]:
     tables: dict[str, list[Table]] = {}
     current: Table | None = None
     open_span: KeySpan | None = None

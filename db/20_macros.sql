@@ -14,3 +14,12 @@ CREATE MACRO date_label(s, e, p) AS CASE
     WHEN date_label_one(s, p) = date_label_one(e, p) THEN date_label_one(s, p)
     ELSE date_label_one(s, p) || '..' || date_label_one(e, p)
 END;
+
+-- The alias key of a name, exactly as ctl/aliases.py `normalise` computes it, so names read in bulk
+-- from imported files resolve in SQL without a round trip through Python: accents stripped,
+-- white space (Python's \s, listed by code point because RE2's \s is ASCII only), quotes of every
+-- style, hyphens and dashes, dots and underscores removed, then lower case ('ß' folded to 'ss' as
+-- casefold does). tests/test_import_aliases.py checks that both agree on a realistic alphabet.
+CREATE MACRO norm_key(s) AS replace(lower(regexp_replace(strip_accents(s),
+    '[\x{9}-\x{d}\x{1c}-\x{20}\x{85}\x{a0}\x{1680}\x{2000}-\x{200a}\x{2028}\x{2029}\x{202f}\x{205f}\x{3000}''"`´‘’‚‛“”„‟′″ʹʺʻʼʽʾʿˈ\-‐‑‒–—―−_.·\x{ad}\x{200b}-\x{200d}\x{2060}\x{feff}]+',
+    '', 'g')), 'ß', 'ss');

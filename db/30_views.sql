@@ -12,16 +12,19 @@ WITH RECURSIVE up(region_id, ancestor_id, depth) AS (
 )
 SELECT region_id, ancestor_id, depth FROM up;
 
--- One row per event.
+-- One row per event. This is the live definition, over the curated tables: a build that loads rows
+-- (ctl/load.py) then runs db/post/60_index.sql, which materialises curated and imported events into
+-- the table `event_index` and redefines `timeline` as a projection of it, with the same columns. A
+-- database filled without that step (a test's synthetic one) keeps this definition.
 CREATE VIEW timeline AS
 WITH
 ea AS (
-    SELECT x.event_id, list(a.name ORDER BY x.ord) AS actors
+    SELECT x.event_id, list(a.name ORDER BY x.ord) AS actors, list(a.id ORDER BY x.ord) AS actor_ids
     FROM event_actors x JOIN actors a ON a.id = x.actor_id
     GROUP BY x.event_id
 ),
 eg AS (
-    SELECT x.event_id, list(g.name ORDER BY x.ord) AS groups
+    SELECT x.event_id, list(g.name ORDER BY x.ord) AS groups, list(g.id ORDER BY x.ord) AS group_ids
     FROM event_groups x JOIN groups g ON g.id = x.group_id
     GROUP BY x.event_id
 ),
@@ -47,7 +50,22 @@ SELECT
     e.file,
     e.line,
     r.name AS region_name,
-    date_label(e.date_start, e.date_end, e.precision) AS date_label
+    date_label(e.date_start, e.date_end, e.precision) AS date_label,
+    'curated' AS dataset,
+    NULL::VARCHAR AS import_id,
+    NULL::VARCHAR AS dataset_id,
+    NULL::VARCHAR AS dataset_type,
+    NULL::INTEGER AS fatalities_low,
+    NULL::INTEGER AS fatalities_best,
+    NULL::INTEGER AS fatalities_high,
+    NULL::INTEGER AS injuries,
+    coalesce(ea.actor_ids, []::VARCHAR[]) AS actor_ids,
+    coalesce(eg.group_ids, []::VARCHAR[]) AS group_ids,
+    []::VARCHAR[] AS unresolved,
+    NULL::VARCHAR AS admin1,
+    NULL::DOUBLE AS latitude,
+    NULL::DOUBLE AS longitude,
+    NULL::VARCHAR AS geo_precision
 FROM events e
 LEFT JOIN ea ON ea.event_id = e.id
 LEFT JOIN eg ON eg.event_id = e.id

@@ -123,6 +123,21 @@ EXPECTED: dict[str, tuple[str, int, int, str, str]] = {
         "statistic 'q1-injuries-kp' (injuries, 2024-Q1) is a part of 'q1-fatalities' "
         "(count of fatalities, 2024-Q1)",
     ),
+    "import-missing": (
+        "imports.toml",
+        4,
+        8,
+        '"import-missing/acled-gone.csv"',
+        "import 'acled-gone': import-missing/acled-gone.csv does not exist",
+    ),
+    "import-changed": (
+        "imports.toml",
+        6,
+        10,
+        '"1111111111111111111111111111111111111111111111111111111111111111"',
+        "import 'acled-tiny': import-changed/acled-tiny.csv has changed since it was imported "
+        "(sha256 07473b896cd5..., recorded 111111111111...)",
+    ),
 }
 
 CODES = sorted(HINTS)

@@ -25,7 +25,6 @@ from ctl.model import EVENT_TYPES, KINDS, MEASURES, QUALIFIERS, Role
 SETTINGS = settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 
-
 def run_check(content: str | bytes):
     """Write one seed file into a fresh folder and check it."""
     with tempfile.TemporaryDirectory() as tmp:

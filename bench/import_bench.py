@@ -1,0 +1,229 @@
+"""Import benchmarks at a million rows, each a ratio against a baseline measured in the same run.
+
+    python bench/import_bench.py                 # 1,000,000 rows, 3 import runs, 15 query runs
+    python bench/import_bench.py --rows 100000 --runs 5
+
+1. import-vs-ctas: `ctl import acled FILE` of the synthetic ACLED CSV (bench/synth_acled.py), against
+   DuckDB's own `CREATE TABLE t AS SELECT * FROM read_csv(FILE)` of the same file into a fresh
+   database file, both as fresh processes, alternating. Target: ratio <= 1.5.
+2. import-peak-rss: the peak resident memory of that import process (os.wait4's rusage of the child,
+   so only the import itself counts). Target: <= 1 GiB.
+3. timeline-vs-select-42: on the database the import built (1M events),
+   `ctl timeline --group TTP --dataset acled --since 2010-01-01 --until 2010-12-31 --format csv`
+   against `ctl query 'select 42'`, alternating. Target: ratio <= 2.
+
+Every run imports into a fresh copy of the repository's seeds and a fresh database under bench/out/
+(git-ignored), so no run profits from another's manifest, hash cache or database. Exit status 1 when a
+target is missed. Times depend on the machine and its load; the ratios much less, since both sides
+share them. The tests never time anything.
+
+To run these from bench/run.py as well, see `run_py_benchmarks` at the end of this file.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+BENCH = Path(__file__).resolve().parent
+REPO = BENCH.parent
+OUT = BENCH / "out"
+PY = sys.executable
+CTL = [PY, "-m", "ctl"]
+sys.path.insert(0, str(BENCH))
+
+from synth_acled import generate  # noqa: E402  (a sibling script, not a package)
+
+TIMELINE_ARGS = ["--group", "TTP", "--dataset", "acled", "--since", "2010-01-01", "--until", "2010-12-31"]
+
+
+@dataclass
+class Run:
+    seconds: float
+    max_rss_mb: float
+
+
+def run(command: list[str], cwd: Path = REPO) -> Run:
+    """Run a command to completion; its wall time and its own peak RSS (not its parent's)."""
+    start = time.perf_counter()
+    proc = subprocess.Popen(command, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    _, status, usage = os.wait4(proc.pid, 0)
+    elapsed = time.perf_counter() - start
+    proc.returncode = os.waitstatus_to_exitcode(status)
+    err = proc.stderr.read().decode(errors="replace") if proc.stderr else ""
+    if proc.returncode != 0:
+        sys.exit(f"bench: {command} failed (exit {proc.returncode}):\n{err}")
+    rss = usage.ru_maxrss / 1024 if sys.platform != "darwin" else usage.ru_maxrss / 2**20
+    return Run(elapsed, rss)
+
+
+def data_file(rows: int) -> Path:
+    path = OUT / f"acled-{rows}.csv"
+    if not path.exists():
+        print(f"generating {path} ...", flush=True)
+        generate(rows, path)
+    return path
+
+
+def fresh_project(name: str) -> tuple[Path, Path]:
+    """A copy of the repository's seeds (without any manifest) and a database path beside it."""
+    project = OUT / name
+    shutil.rmtree(project, ignore_errors=True)
+    shutil.copytree(REPO / "seeds", project / "seeds", ignore=shutil.ignore_patterns("imports.toml"))
+    return project / "seeds", project / ".ctl" / "ctl.duckdb"
+
+
+def import_command(csv: Path, seeds: Path, db: Path) -> list[str]:
+    return [*CTL, "import", "acled", str(csv), "--id", "bench", "--seeds", str(seeds), "--db", str(db)]
+
+
+def ctas_command(csv: Path, db: Path) -> list[str]:
+    code = (
+        "import duckdb, sys; con = duckdb.connect(sys.argv[1]); "
+        "con.execute('CREATE TABLE t AS SELECT * FROM read_csv(?)', [sys.argv[2]]); con.close()"
+    )
+    return [PY, "-c", code, str(db), str(csv)]
+
+
+def measure_import(csv: Path) -> Run:
+    seeds, db = fresh_project("import-run")
+    return run(import_command(csv, seeds, db))
+
+
+def measure_ctas(csv: Path) -> Run:
+    db = OUT / "ctas.duckdb"
+    db.unlink(missing_ok=True)
+    try:
+        return run(ctas_command(csv, db))
+    finally:
+        db.unlink(missing_ok=True)
+
+
+def alternate(a: Callable[[], float], b: Callable[[], float], runs: int) -> tuple[list[float], list[float]]:
+    """Measure a and b in turns, swapping who goes first every round, so drift hits both alike."""
+    xs: list[float] = []
+    ys: list[float] = []
+    for i in range(runs):
+        pair = [(a, xs), (b, ys)]
+        for fn, out in pair if i % 2 == 0 else reversed(pair):
+            out.append(fn())
+    return xs, ys
+
+
+def report(name: str, ours: list[float], base: list[float], target: float, unit: str = "s") -> bool:
+    mine, theirs = statistics.median(ours), statistics.median(base)
+    ratio = mine / theirs
+    ok = ratio <= target
+    print(
+        f"{name}: median {mine:.3f} {unit} vs baseline {theirs:.3f} {unit}"
+        f" -> ratio {ratio:.2f} (target <= {target:g}) {'PASS' if ok else 'FAIL'}"
+        f"  [ours {', '.join(f'{x:.3f}' for x in ours)}; baseline {', '.join(f'{x:.3f}' for x in base)}]",
+        flush=True,
+    )
+    return ok
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument(
+        "--rows", type=int, default=1_000_000, help="rows of the ACLED CSV (default 1,000,000)"
+    )
+    parser.add_argument("--runs", type=int, default=3, help="timed imports and CTAS runs each (default 3)")
+    parser.add_argument(
+        "--query-runs", type=int, default=15, help="timed timeline/query runs each (default 15)"
+    )
+    args = parser.parse_args(argv)
+
+    csv = data_file(args.rows)
+    print(
+        f"python {sys.version.split()[0]}; {csv} ({csv.stat().st_size / 2**20:.0f} MiB, {args.rows:,} rows)"
+    )
+    measure_import(csv)  # warm-up: the file into the page cache, .pyc files written
+    measure_ctas(csv)
+    rss: list[float] = []
+
+    def one_import() -> float:
+        r = measure_import(csv)
+        rss.append(r.max_rss_mb)
+        return r.seconds
+
+    ours, base = alternate(one_import, lambda: measure_ctas(csv).seconds, args.runs)
+    ok = report("import-vs-ctas", ours, base, 1.5)
+    peak = max(rss)
+    rss_ok = peak <= 1024
+    print(
+        f"import-peak-rss: max {peak:.0f} MiB over {len(rss)} imports (target <= 1024) "
+        f"{'PASS' if rss_ok else 'FAIL'}"
+    )
+
+    seeds, db = fresh_project("timeline-db")
+    run(import_command(csv, seeds, db))
+    paths = ["--seeds", str(seeds), "--db", str(db)]
+    timeline = [*CTL, "timeline", *TIMELINE_ARGS, "--format", "csv", *paths]
+    select42 = [*CTL, "query", "select 42", *paths]
+    for command in (timeline, select42):  # warm-up, and a failing command must not be timed
+        run(command)
+    q_ours, q_base = alternate(lambda: run(timeline).seconds, lambda: run(select42).seconds, args.query_runs)
+    q_ok = report("timeline-vs-select-42", q_ours, q_base, 2.0)
+    return 0 if ok and rss_ok and q_ok else 1
+
+
+def run_py_benchmarks(benchmark: type, rows: int = 1_000_000) -> list:
+    """These benchmarks as bench/run.py `Benchmark`s. To hook them in, append to its `benchmarks()`:
+
+        from import_bench import run_py_benchmarks   # bench/ is on sys.path when run.py runs
+        found += run_py_benchmarks(Benchmark)
+
+    The data file is generated on first use; the timeline database is built here, once.
+    """
+    csv = data_file(rows)
+    seeds, db = fresh_project("timeline-db")
+    run(import_command(csv, seeds, db))
+    paths = ["--seeds", str(seeds), "--db", str(db)]
+
+    def import_seconds(_: list[str]) -> float:
+        return measure_import(csv).seconds
+
+    def ctas_seconds(_: list[str]) -> float:
+        return measure_ctas(csv).seconds
+
+    def import_rss(command: list[str]) -> float:
+        return measure_import(csv).max_rss_mb if command[0] != "limit" else 1024.0
+
+    import_seeds, import_db = fresh_project("import-run")
+    size = "1m" if rows == 1_000_000 else str(rows)
+    return [
+        benchmark(
+            f"import-acled-{size}-vs-ctas",
+            import_command(csv, import_seeds, import_db),
+            ctas_command(csv, OUT / "ctas.duckdb"),
+            1.5,
+            measure=lambda c: import_seconds(c) if "import" in c else ctas_seconds(c),
+        ),
+        benchmark(
+            f"import-acled-{size}-peak-rss-vs-1gib",
+            import_command(csv, import_seeds, import_db),
+            [PY, "-c", "pass"],
+            1.0,
+            measure=lambda c: import_rss(c) if "import" in c else 1024.0,
+            unit="MiB",
+        ),
+        benchmark(
+            f"timeline-group-dataset-{size}-vs-select-42",
+            [*CTL, "timeline", *TIMELINE_ARGS, "--format", "csv", *paths],
+            [*CTL, "query", "select 42", *paths],
+            2.0,
+        ),
+    ]
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,58 @@
+-- Macros for reading imported files (db/importers/*.sql), where every field arrives as text. A field
+-- that is blank, or holds one of the datasets' unknown codes (-9, -99), is NULL: unknown, never 0.
+
+CREATE MACRO imp_text(x) AS nullif(trim(x), '');
+
+-- A value quoted for a bad-row message, cut to a readable length.
+CREATE MACRO imp_quote(x) AS '''' || left(trim(x), 40) || CASE WHEN length(trim(x)) > 40 THEN '...' ELSE '' END || '''';
+
+CREATE MACRO imp_unknown(x) AS imp_text(x) IS NULL OR trim(x) IN ('-9', '-99');
+
+-- A count (fatalities, wounded): a whole number >= 0 ('3' or '3.0'), NULL when unknown or unreadable.
+CREATE MACRO imp_count(x) AS CASE
+    WHEN imp_unknown(x) THEN NULL
+    WHEN try_cast(trim(x) AS DOUBLE) BETWEEN 0 AND 2147483647
+        AND try_cast(trim(x) AS DOUBLE) = floor(try_cast(trim(x) AS DOUBLE))
+        THEN try_cast(trim(x) AS DOUBLE)::INTEGER
+END;
+
+-- Why a count field makes its row bad, or NULL when it is fine.
+CREATE MACRO imp_count_error(name, x) AS CASE
+    WHEN NOT imp_unknown(x) AND imp_count(x) IS NULL THEN name || ' ' || imp_quote(x) || ' is not a count'
+END;
+
+-- A small code (precision, flags): an integer, NULL when unknown or unreadable.
+CREATE MACRO imp_code(x) AS CASE
+    WHEN NOT imp_unknown(x) AND try_cast(trim(x) AS DOUBLE) = floor(try_cast(trim(x) AS DOUBLE))
+        THEN try_cast(try_cast(trim(x) AS DOUBLE) AS INTEGER)
+END;
+
+CREATE MACRO imp_coord(x, limit_) AS CASE
+    WHEN abs(try_cast(trim(x) AS DOUBLE)) <= limit_ THEN try_cast(trim(x) AS DOUBLE)
+END;
+
+CREATE MACRO imp_coord_error(name, x, limit_) AS CASE
+    WHEN imp_text(x) IS NOT NULL AND imp_coord(x, limit_) IS NULL
+        THEN name || ' ' || imp_quote(x) || ' is not a coordinate'
+END;
+
+-- A `;`-separated list (ACLED's sources and associated actors), trimmed, blanks dropped. Most fields
+-- hold one item: those skip the list functions.
+CREATE MACRO imp_list(x) AS CASE
+    WHEN imp_text(x) IS NULL THEN []::VARCHAR[]
+    WHEN NOT contains(x, ';') THEN [trim(x)]
+    ELSE list_filter(list_transform(string_split(x, ';'), lambda s: trim(s)), lambda s: s <> '')
+END;
+
+-- A date in any form the datasets write: ISO (2024-05-10, also with a time after it, as UCDP writes
+-- 1990-10-04 00:00:00.000), US (03/27/1990 with or without a time: UCDP's older files, GTD's
+-- resolution), 10-May-24 and 10 May 2024 (ACLED). The form is told by cheap character tests so that each
+-- value meets only its own parser: a failed parse costs DuckDB far more than a successful one, and at a
+-- million rows trying every format in turn would cost more than reading the file.
+CREATE MACRO imp_date(x) AS CASE
+    WHEN imp_text(x) IS NULL THEN NULL
+    WHEN substr(trim(x), 5, 1) = '-' THEN try_cast(left(trim(x), 10) AS DATE)
+    WHEN contains(x, '/') THEN try_strptime(trim(x), ['%m/%d/%Y %H:%M:%S', '%m/%d/%Y'])::DATE
+    WHEN contains(x, '-') THEN try_strptime(trim(x), '%d-%b-%y')::DATE
+    ELSE try_strptime(trim(x), ['%d %B %Y', '%d %b %Y'])::DATE
+END;

@@ -1,0 +1,53 @@
+-- Post-load, step 2: `timeline` and `group_mentions` over `event_index` (db/importers/index.sql),
+-- replacing the live definitions of db/30_views.sql. Same columns, same order (tests pin them).
+--
+-- Curated events carry their lists and region in the table; an imported event gets them here from
+-- its actor-field combination and place (db/post/40_names.sql), joined by key. Conditions on the
+-- table's own columns (dates, dataset, type, id ...) are applied before these joins, so a filtered
+-- timeline joins only the events it keeps.
+
+CREATE OR REPLACE VIEW timeline AS
+SELECT
+    e.id,
+    e.date_start,
+    e.date_end,
+    e.precision,
+    e.title,
+    e.type,
+    e.location,
+    coalesce(e.region, p.region) AS region,
+    coalesce(e.actors, c.actors, []::VARCHAR[]) AS actors,
+    coalesce(e.groups, c.groups, []::VARCHAR[]) AS groups,
+    e.sources,
+    e.source_count,
+    e.summary,
+    e.file,
+    coalesce(e.line, (e.rowid + i.line_base)::INTEGER) AS line,
+    coalesce(e.region_name, r.name) AS region_name,
+    date_label(e.date_start, e.date_end, e.precision) AS date_label,
+    e.dataset,
+    e.import_id,
+    e.dataset_id,
+    e.dataset_type,
+    e.fatalities_low,
+    e.fatalities_best,
+    e.fatalities_high,
+    e.injuries,
+    coalesce(e.actor_ids, c.actor_ids, []::VARCHAR[]) AS actor_ids,
+    coalesce(e.group_ids, c.group_ids, []::VARCHAR[]) AS group_ids,
+    coalesce(e.unresolved, c.unresolved, []::VARCHAR[]) AS unresolved,
+    e.admin1,
+    e.latitude,
+    e.longitude,
+    e.geo_precision
+FROM event_index e
+LEFT JOIN imports i ON i.id = e.import_id
+LEFT JOIN party_combos c ON c.party_key = e.party_key
+LEFT JOIN place_regions p ON p.place_key = e.place_key
+LEFT JOIN regions r ON r.id = p.region;
+
+-- Which events mention which groups, curated and imported.
+CREATE OR REPLACE VIEW group_mentions AS
+SELECT g.id AS group_id, g.name AS "group", t.id AS event_id, t.date_start, t.date_end, t.type, t.title
+FROM timeline t, unnest(t.group_ids) AS u(gid)
+JOIN groups g ON g.id = u.gid;

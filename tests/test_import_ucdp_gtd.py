@@ -1,0 +1,180 @@
+"""`ctl import ucdp` and `ctl import gtd`: both UCDP GED schemas and the GTD's quirks.
+
+Fixtures (tests/import_fixtures/, invented rows): ucdp_current.csv (CRLF line ends, an HXL row as line 2,
+date_prec 1/2/4/5, a blank best), ucdp_old.csv (best_est/high_est/low_est, MM/DD/YYYY dates, a trailing
+comma on every row), gtd.csv (iday 0, imonth 0, a blank nkill, -99, extended with a resolution date,
+approxdate, an "Unknown" perpetrator) and gtd_latin1.csv (not UTF-8, as GTD's CSV is not).
+"""
+
+from __future__ import annotations
+
+import tomllib
+from datetime import date
+
+import pytest
+
+from ctl.importers.formats import detect, read_layout
+from tests.import_fixtures.support import FIXTURES, Project, make_project
+
+
+@pytest.fixture(scope="module")
+def imported(tmp_path_factory: pytest.TempPathFactory) -> Project:
+    project = make_project(tmp_path_factory.mktemp("ucdp-gtd"))
+    for fmt, name in [("ucdp", "ucdp_current.csv"), ("auto", "ucdp_old.csv"), ("gtd", "gtd.csv"),
+                      ("auto", "gtd_latin1.csv")]:  # fmt: skip
+        result = project.import_(fmt, name)
+        assert result.exit_code == 0, result.output
+    return project
+
+
+@pytest.fixture
+def project(tmp_path) -> Project:
+    return make_project(tmp_path)
+
+
+def span(event: dict) -> tuple[date, date, str]:
+    return event["date_start"], event["date_end"], event["precision"]
+
+
+# -- UCDP GED -----------------------------------------------------------------------------------------
+
+
+def test_ucdp_current_schema_with_crlf_and_an_hxl_row(imported):
+    e = imported.events("import_id = 'ucdp_current'")
+    assert sorted(e) == [f"ucdp_current/900{i}" for i in range(1, 5)]  # the HXL row is no event
+    assert {i: r["line"] for i, r in e.items()} == {f"ucdp_current/900{i}": i + 2 for i in range(1, 5)}
+    clash = e["ucdp_current/9001"]
+    assert span(clash) == (date(2010, 3, 5), date(2010, 3, 5), "day")
+    assert [clash[k] for k in ("fatalities_low", "fatalities_best", "fatalities_high")] == [4, 5, 7]
+    assert (clash["groups"], clash["actors"], clash["region"]) == (["TTP"], ["Pakistan"], "kp")
+    assert (clash["type"], clash["location"], clash["geo_precision"]) == ("operation", "Bannu town", "town")
+    assert (clash["sources"], clash["source_count"]) == (["Dawn", "The Nation"], 2)
+
+
+def test_ucdp_date_precision_keeps_the_span(imported):
+    e = imported.events("import_id = 'ucdp_current'")
+    assert span(e["ucdp_current/9002"]) == (date(2010, 6, 1), date(2010, 6, 4), "day")  # 2-6 days
+    assert e["ucdp_current/9002"]["date_label"] == "2010-06-01..2010-06-04"
+    assert span(e["ucdp_current/9003"]) == (date(2010, 8, 1), date(2010, 8, 31), "month")
+    assert span(e["ucdp_current/9004"]) == (date(2011, 1, 1), date(2011, 12, 31), "year")
+
+
+def test_ucdp_names_and_places(imported):
+    e = imported.events("import_id = 'ucdp_current'")
+    assert e["ucdp_current/9002"]["groups"] == ["ISIS-K"]  # UCDP's bare IS: see the group's note
+    assert e["ucdp_current/9002"]["region"] == "balochistan"  # "Balochistan province"
+    assert e["ucdp_current/9002"]["source_count"] == 1  # number_of_sources -1: counted from the list
+    one_sided = e["ucdp_current/9003"]
+    assert (one_sided["region"], one_sided["type"]) == ("fata", "attack")  # FATA kept
+    assert one_sided["unresolved"] == ["BLA", "Civilians"]
+    assert one_sided["fatalities_best"] is None  # a blank best is unknown, not 0
+    assert e["ucdp_current/9004"]["region"] == "punjab"  # "Punjab province"
+
+
+def test_ucdp_older_schema_with_trailing_commas_and_us_dates(imported):
+    e = imported.events("import_id = 'ucdp_old'")
+    first, second = e["ucdp_old/501"], e["ucdp_old/502"]
+    assert span(first) == (date(2009, 3, 27), date(2009, 3, 27), "day")
+    assert [first[k] for k in ("fatalities_low", "fatalities_best", "fatalities_high")] == [3, 3, 4]
+    assert first["region"] == "kp"  # North-West Frontier Province
+    assert span(second) == (date(2009, 10, 17), date(2009, 10, 23), "week")
+    assert (second["region"], second["line"], second["sources"]) == ("fata", 3, ["Dawn", "AFP"])
+
+
+def test_ucdp_layouts_are_read_from_the_first_bytes():
+    current = read_layout(FIXTURES / "ucdp_current.csv")
+    assert current.hxl and current.hxl_row[0] == "#event+id" and current.width == len(current.header)
+    old = read_layout(FIXTURES / "ucdp_old.csv")
+    assert not old.hxl and old.width == len(old.header) + 1  # the trailing comma gets a column
+    assert detect(old.header).name == "ucdp" and detect(current.header).name == "ucdp"
+
+
+def test_ucdp_bad_rows_have_lines(project):
+    text = project.data("ucdp_current.csv").read_bytes()
+    bad = text.replace(b"2010-06-04 00:00:00.000", b"2010-05-04 00:00:00.000").replace(
+        b",5,7,4,", b",five,7,4,"
+    )
+    project.data("ucdp_bad.csv").write_bytes(bad)
+
+    result = project.import_("ucdp", "ucdp_bad.csv")
+
+    assert result.exit_code == 1
+    assert "line 3: best 'five' is not a count" in result.output
+    assert "line 4: date_end '2010-05-04 00:00:00.000' is before date_start '2010-06-01 00:00:00.000'" in (
+        result.output
+    )
+
+
+# -- GTD ----------------------------------------------------------------------------------------------
+
+
+def test_gtd_unknown_day_and_month_give_month_and_year_precision(imported):
+    e = imported.events("import_id = 'gtd'")
+    month = e["gtd/201001000001"]  # iday 0
+    assert span(month) == (date(2010, 1, 1), date(2010, 1, 31), "month") and month["date_label"] == "2010-01"
+    year = e["gtd/201000000001"]  # imonth 0
+    assert span(year) == (date(2010, 1, 1), date(2010, 12, 31), "year") and year["date_label"] == "2010"
+
+
+def test_gtd_counts_keep_unknown_apart_from_zero(imported):
+    e = imported.events("import_id = 'gtd'")
+    assert e["gtd/201001000001"]["fatalities_best"] is None  # blank nkill: unknown
+    assert e["gtd/201001000001"]["injuries"] == 3
+    assert (e["gtd/201000000001"]["fatalities_best"], e["gtd/201000000001"]["injuries"]) == (
+        None,
+        None,
+    )  # -99
+    assert (e["gtd/201103150001"]["fatalities_best"], e["gtd/201103150001"]["injuries"]) == (0, 0)
+    assert e["gtd/201207040001"]["fatalities_best"] == 2  # "2.0"
+
+
+def test_gtd_extended_incident_runs_to_its_resolution(imported):
+    kidnap = imported.events("import_id = 'gtd'")["gtd/201103150001"]
+    assert span(kidnap) == (date(2011, 3, 15), date(2011, 3, 20), "day")
+    assert kidnap["summary"].endswith("(approximate date: March 15-16, 2011)")
+    assert (kidnap["groups"], kidnap["actors"], kidnap["unresolved"]) == ([], [], [])  # "Unknown"
+    assert kidnap["region"] == "fata"
+
+
+def test_gtd_group_names_and_places(imported):
+    e = imported.events("import_id = 'gtd'")
+    assert e["gtd/201001000001"]["groups"] == ["TTP"]  # Tehrik-i-Taliban Pakistan (TTP)
+    assert e["gtd/201000000001"]["groups"] == ["ISIS-K"]  # Khorasan Chapter of the Islamic State
+    both = e["gtd/201207040001"]
+    assert (both["groups"], both["unresolved"], both["region"]) == (["TTP"], ["Lashkar-e-Jhangvi"], "kp")
+    assert (
+        both["type"] == "attack"
+        and both["dataset_type"] == "Bombing/Explosion on Religious Figures/Institutions"
+    )
+    assert e["gtd/201001000001"]["sources"] == ["Invented citation one.", "Invented citation two."]
+
+
+def test_gtd_latin1_file_is_read_and_its_encoding_recorded(imported):
+    [cafe] = imported.events("import_id = 'gtd_latin1'").values()
+    assert "café" in cafe["summary"] and cafe["region"] == "sindh"
+    entries = {e["id"]: e for e in tomllib.loads(imported.manifest.read_text(encoding="utf-8"))["import"]}
+    assert entries["gtd_latin1"]["encoding"] == "latin-1" and "encoding" not in entries["gtd"]
+
+
+def test_gtd_bad_dates_are_bad_rows(project):
+    text = project.data("gtd.csv").read_text(encoding="utf-8")
+    project.data("gtd_bad.csv").write_text(
+        text.replace("201207040001,2012,7,4,", "201207040001,2012,2,30,").replace(
+            "201103150001,2011,3,", "201103150001,2011,13,"
+        ),
+        encoding="utf-8",
+    )
+
+    result = project.import_("gtd", "gtd_bad.csv")
+
+    assert result.exit_code == 1
+    assert "line 4: imonth '13' is not 0 to 12" in result.output
+    assert "line 5: iyear/imonth/iday 2012/2/30 is no date" in result.output
+
+
+def test_every_format_filters_together(imported):
+    args = ["--group", "TTP", "--region", "KP", "--since", "2009", "--until", "2012"]
+    result = imported.ctl("timeline", *args, "--format", "csv")
+    assert result.exit_code == 0, result.output
+    found = [line.split(",", 1)[0] for line in result.stdout.splitlines()[1:]]
+    assert found == ["ucdp_old/501", "gtd/201001000001", "ucdp_current/9001", "gtd/201207040001"]
