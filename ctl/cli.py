@@ -25,12 +25,18 @@ app = typer.Typer(
 SeedsOpt = Annotated[
     Path | None,
     typer.Option(
-        "--seeds", envvar="CTL_SEEDS", help="Seeds folder [default: nearest ./seeds]", show_default=False
+        "--seeds",
+        envvar="CTL_SEEDS",
+        help="Seeds folder [default: nearest ./seeds]",
+        show_default=False,
+        metavar="DIR",
     ),
 ]
 DbOpt = Annotated[
     Path | None,
-    typer.Option("--db", envvar="CTL_DB", help="Database file [default: .ctl/ctl.duckdb beside seeds/]"),
+    typer.Option(
+        "--db", envvar="CTL_DB", help="Database file [default: .ctl/ctl.duckdb beside seeds/]", metavar="PATH"
+    ),
 ]
 FormatOpt = Annotated[
     str, typer.Option("--format", "-f", help="Output format: " + ", ".join(FORMATS), metavar="FORMAT")
@@ -159,6 +165,29 @@ def query(
 
 ListOpt = list[str] | None
 
+# The filter flags shared by timeline, stats and export (each adds terms to the filter expression).
+ActorOpt = Annotated[
+    ListOpt, typer.Option("--actor", help="Actor name or alias (repeatable).", metavar="NAME")
+]
+GroupOpt = Annotated[
+    ListOpt, typer.Option("--group", help="Group name or alias, e.g. TTP, Daesh.", metavar="NAME")
+]
+RegionOpt = Annotated[
+    ListOpt, typer.Option("--region", help="Region or alias (includes sub-regions).", metavar="NAME")
+]
+TypeOpt = Annotated[
+    ListOpt, typer.Option("--type", help="Event type, e.g. dialogue, statement.", metavar="TYPE")
+]
+SinceOpt = Annotated[
+    str | None, typer.Option("--since", help="Keep records overlapping this date or later.", metavar="DATE")
+]
+UntilOpt = Annotated[
+    str | None, typer.Option("--until", help="Keep records overlapping this date or earlier.", metavar="DATE")
+]
+SearchOpt = Annotated[
+    ListOpt, typer.Option("--search", help="Free text in title or summary.", metavar="TEXT")
+]
+
 
 def _filter_terms(expr: list[str] | None, target, **options: ListOpt):
     """Terms from the EXPR words and the option flags, or a usage error naming the mistake."""
@@ -181,6 +210,7 @@ Expr = Annotated[
     typer.Argument(
         help='Filter expression, e.g. group:TTP actor:"Elizabeth Richard" date:2024-05 dialogue',
         show_default=False,
+        metavar="EXPR",
     ),
 ]
 
@@ -188,21 +218,16 @@ Expr = Annotated[
 @app.command()
 def timeline(
     expr: Expr = None,
-    actor: Annotated[ListOpt, typer.Option("--actor", help="Actor name or alias (repeatable).")] = None,
-    group: Annotated[ListOpt, typer.Option("--group", help="Group name or alias, e.g. TTP, Daesh.")] = None,
-    region: Annotated[
-        ListOpt, typer.Option("--region", help="Region or alias (includes sub-regions).")
-    ] = None,
-    type_: Annotated[ListOpt, typer.Option("--type", help="Event type, e.g. dialogue, statement.")] = None,
-    since: Annotated[
-        str | None, typer.Option("--since", help="Keep events overlapping this date or later.")
-    ] = None,
-    until: Annotated[
-        str | None, typer.Option("--until", help="Keep events overlapping this date or earlier.")
-    ] = None,
-    search: Annotated[ListOpt, typer.Option("--search", help="Free text in title or summary.")] = None,
+    actor: ActorOpt = None,
+    group: GroupOpt = None,
+    region: RegionOpt = None,
+    type_: TypeOpt = None,
+    since: SinceOpt = None,
+    until: UntilOpt = None,
+    search: SearchOpt = None,
     dataset: Annotated[
-        ListOpt, typer.Option("--dataset", help="curated, acled, ucdp, gtd, or an import's id.")
+        ListOpt,
+        typer.Option("--dataset", help="curated, acled, ucdp, gtd, or an import's id.", metavar="DATASET"),
     ] = None,
     fmt: FormatOpt = "table",
     seeds: SeedsOpt = None,
@@ -235,18 +260,12 @@ def timeline(
 @app.command()
 def stats(
     expr: Expr = None,
-    region: Annotated[
-        ListOpt, typer.Option("--region", help="Region or alias (includes sub-regions).")
-    ] = None,
+    region: RegionOpt = None,
     measure: Annotated[
         ListOpt, typer.Option("--measure", help="fatalities, injuries, incidents, ...")
     ] = None,
-    since: Annotated[
-        str | None, typer.Option("--since", help="Keep periods overlapping this date or later.")
-    ] = None,
-    until: Annotated[
-        str | None, typer.Option("--until", help="Keep periods overlapping this date or earlier.")
-    ] = None,
+    since: SinceOpt = None,
+    until: UntilOpt = None,
     compare: Annotated[
         bool, typer.Option("--compare", help="Set each reported count beside imported events' sum.")
     ] = False,
@@ -297,22 +316,16 @@ def export(
     output: Annotated[
         Path | None, typer.Option("--output", "-o", help="Write to this file (atomically) instead of stdout.")
     ] = None,
-    actor: Annotated[ListOpt, typer.Option("--actor", help="Actor name or alias (repeatable).")] = None,
-    group: Annotated[ListOpt, typer.Option("--group", help="Group name or alias, e.g. TTP, Daesh.")] = None,
-    region: Annotated[
-        ListOpt, typer.Option("--region", help="Region or alias (includes sub-regions).")
-    ] = None,
-    type_: Annotated[ListOpt, typer.Option("--type", help="Event type, e.g. dialogue, statement.")] = None,
+    actor: ActorOpt = None,
+    group: GroupOpt = None,
+    region: RegionOpt = None,
+    type_: TypeOpt = None,
     measure: Annotated[
         ListOpt, typer.Option("--measure", help="With --what aggregates: fatalities, injuries, ...")
     ] = None,
-    since: Annotated[
-        str | None, typer.Option("--since", help="Keep records overlapping this date or later.")
-    ] = None,
-    until: Annotated[
-        str | None, typer.Option("--until", help="Keep records overlapping this date or earlier.")
-    ] = None,
-    search: Annotated[ListOpt, typer.Option("--search", help="Free text in title or summary.")] = None,
+    since: SinceOpt = None,
+    until: UntilOpt = None,
+    search: SearchOpt = None,
     seeds: SeedsOpt = None,
     db: DbOpt = None,
 ) -> None:
