@@ -61,7 +61,7 @@ def test_ucdp_date_precision_keeps_the_span(imported):
 
 def test_ucdp_names_and_places(imported):
     e = imported.events("import_id = 'ucdp_current'")
-    assert e["ucdp_current/9002"]["groups"] == ["ISIS-K"]  # UCDP's bare IS: see the group's note
+    assert e["ucdp_current/9002"]["groups"] == ["IS"]  # UCDP's bare IS names no branch: see the group's note
     assert e["ucdp_current/9002"]["region"] == "balochistan"  # "Balochistan province"
     assert e["ucdp_current/9002"]["source_count"] == 1  # number_of_sources -1: counted from the list
     one_sided = e["ucdp_current/9003"]
