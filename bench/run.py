@@ -81,6 +81,11 @@ def benchmarks() -> list[Benchmark]:
     from import_bench import run_py_benchmarks
 
     found += run_py_benchmarks(Benchmark)
+    # The TUI at 1M events: time to first screen beside a minimal Textual app's, filter p95 and peak
+    # RSS beside their limits (bench/tui_bench.py).
+    from tui_bench import run_py_benchmarks as tui_benchmarks
+
+    found += tui_benchmarks(Benchmark)
     return found
 
 
