@@ -10,10 +10,15 @@ The fast parser only handles what it fully understands. Anything else (--help, a
 unusual number such as "1_000" that pydantic and Python parse differently, a missing value, another
 command, no command) falls back to the typer app, so errors and help look exactly as they always do.
 tests/test_fastpath.py checks that both parsers produce the same arguments.
+
+`ctl timeline ...` takes the same kind of fast path (its budget is 2x `ctl query 'select 42'`): a parser
+with exactly the options of the typer `timeline` command, calling the same
+`ctl.reports.timeline_command` (tests/test_fastpath_timeline.py). Both parsers share `_prescan`.
 """
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 import sys
@@ -22,6 +27,9 @@ from typing import Any
 
 # Options of `ctl query` that take a value (all of them do), as in ctl/cli.py.
 _VALUE_OPTIONS = ("--file", "--timeout", "--max-rows", "--format", "-f", "--seeds", "--db")
+# Options of `ctl timeline` (all take a value too): the repeatable filter flags, then the single ones.
+_TIMELINE_LISTS = ("--actor", "--group", "--region", "--type", "--search", "--dataset")
+_TIMELINE_OPTIONS = (*_TIMELINE_LISTS, "--since", "--until", "--format", "-f", "--seeds", "--db")
 # Plain decimal numbers only: typer converts numbers with pydantic, whose rules for forms like "1_000",
 # " 5" or "0x10" differ from Python's; those go to typer rather than risk a different answer.
 _INT = re.compile(r"-?[0-9]+")
@@ -40,7 +48,7 @@ def parse_query_args(argv: list[str]) -> dict[str, Any] | None:
     from ctl.output import FORMATS  # stdlib only; query_command needs it anyway
 
     try:
-        _prescan(argv[1:])
+        _prescan(argv[1:], _VALUE_OPTIONS)
         ns = _parser().parse_args(argv[1:])
         if ns.fmt not in FORMATS:
             raise _Fallback  # typer prints the "unknown format" error
@@ -50,29 +58,60 @@ def parse_query_args(argv: list[str]) -> dict[str, Any] | None:
             "timeout": _number(ns.timeout, _FLOAT, float),
             "max_rows": _number(ns.max_rows, _INT, int),
             "fmt": ns.fmt,
-            # typer reads the environment when the option is absent, and ignores an empty variable.
-            "seeds": _path(ns.seeds if ns.seeds is not None else os.environ.get("CTL_SEEDS") or None),
-            "db": _path(ns.db if ns.db is not None else os.environ.get("CTL_DB") or None),
+            "seeds": _seeds(ns),
+            "db": _db(ns),
         }
     except _Fallback:
         return None
 
 
-def _prescan(args: list[str]) -> None:
+def parse_timeline_args(argv: list[str]) -> dict[str, Any] | None:
+    """The keyword arguments of ctl.reports.timeline_command for `argv` (without the program name), or
+    None when `argv` is not a `ctl timeline` command line the fast parser fully understands.
+
+    The format is passed on unchecked: timeline_command checks it, for the typer command as well."""
+    if not argv or argv[0] != "timeline":
+        return None
+    try:
+        _prescan(argv[1:], _TIMELINE_OPTIONS)
+        # Intermixed: click takes EXPR words before, between and after the options alike.
+        ns = _timeline_parser().parse_intermixed_args(argv[1:])
+        return {
+            "expr": ns.expr or None,  # typer gives None, not [], when there is no EXPR word
+            "options": {
+                "actor": ns.actor,
+                "group": ns.group,
+                "region": ns.region,
+                "type": ns.type,
+                "since": ns.since,
+                "until": ns.until,
+                "search": ns.search,
+                "dataset": ns.dataset,
+            },
+            "fmt": ns.fmt,
+            "seeds": _seeds(ns),
+            "db": _db(ns),
+        }
+    except _Fallback:
+        return None
+
+
+def _prescan(args: list[str], value_options: tuple[str, ...]) -> None:
     """Refuse what argparse and click read differently: argparse takes "-1" or "-x" as a positional
     argument and "-f=json" as "json"; click reports an unknown option and reads "=json". Also --help,
-    "--" and every unknown option."""
+    "--" and every unknown option. `value_options` are the command's options, all taking a value."""
+    shorts = tuple(o for o in value_options if len(o) == 2 and o[1] != "-")
     expect_value = False
     for arg in args:
         if expect_value:
             expect_value = False
             if arg.startswith("-") and arg != "-":
                 raise _Fallback  # click would take it as the value; argparse would not
-        elif arg in _VALUE_OPTIONS:
+        elif arg in value_options:
             expect_value = True
-        elif arg.startswith("--") and arg.partition("=")[0] in _VALUE_OPTIONS and "=" in arg:
+        elif arg.startswith("--") and arg.partition("=")[0] in value_options and "=" in arg:
             pass
-        elif arg.startswith("-f") and len(arg) > 2 and arg[2] != "=":
+        elif arg.startswith(shorts) and len(arg) > 2 and arg[2] != "=":
             pass  # -fjson
         elif arg.startswith("-") and arg != "-":
             raise _Fallback
@@ -80,15 +119,19 @@ def _prescan(args: list[str]) -> None:
         raise _Fallback  # an option without its value at the end
 
 
-def _parser():
-    import argparse  # ~2 ms; only `ctl query` needs it
+def _new_parser(prog: str):
+    import argparse  # ~2 ms; only the fast paths need it
 
     class Parser(argparse.ArgumentParser):
         def error(self, message: str):  # type: ignore[override]
             raise _Fallback(message)
 
+    return Parser(prog=prog, add_help=False, allow_abbrev=False)
+
+
+def _parser():
     # Defaults mirror the typer command in ctl/cli.py; numbers stay strings until checked by _number.
-    p = Parser(prog="ctl query", add_help=False, allow_abbrev=False)
+    p = _new_parser("ctl query")
     p.add_argument("sql", nargs="?", default=None)
     p.add_argument("--file", default=None)
     p.add_argument("--timeout", default="30")
@@ -97,6 +140,30 @@ def _parser():
     p.add_argument("--seeds", default=None)
     p.add_argument("--db", default=None)
     return p
+
+
+def _timeline_parser():
+    # Defaults mirror the typer `timeline` command in ctl/cli.py; a repeated list option accumulates,
+    # a repeated single option keeps its last value, as in click.
+    p = _new_parser("ctl timeline")
+    p.add_argument("expr", nargs="*")
+    for option in _TIMELINE_LISTS:
+        p.add_argument(option, action="append", default=None)
+    p.add_argument("--since", default=None)
+    p.add_argument("--until", default=None)
+    p.add_argument("--format", "-f", dest="fmt", default="table")
+    p.add_argument("--seeds", default=None)
+    p.add_argument("--db", default=None)
+    return p
+
+
+def _seeds(ns) -> Path | None:
+    # typer reads the environment when the option is absent, and ignores an empty variable.
+    return _path(ns.seeds if ns.seeds is not None else os.environ.get("CTL_SEEDS") or None)
+
+
+def _db(ns) -> Path | None:
+    return _path(ns.db if ns.db is not None else os.environ.get("CTL_DB") or None)
 
 
 def _number(text: str, pattern: re.Pattern[str], kind: type) -> Any:
@@ -116,9 +183,29 @@ def main() -> None:
 
         raise SystemExit(query_command(**kwargs))
 
+    kwargs = parse_timeline_args(sys.argv[1:])
+    if kwargs is not None:
+        from ctl.reports import timeline_command
+
+        raise SystemExit(_as_typer_would(timeline_command, kwargs))
+
     from ctl.cli import app
 
     app()
+
+
+def _as_typer_would(command, kwargs: dict[str, Any]) -> int:
+    """Run a command function with the endings typer's main loop gives it: Ctrl-C exits 130 quietly,
+    a closed pipe (`ctl timeline | head`) exits 1 quietly."""
+    try:
+        return command(**kwargs)
+    except KeyboardInterrupt:
+        return 130
+    except BrokenPipeError:
+        # Point stdout at devnull so the interpreter's final flush does not fail again.
+        with contextlib.suppress(OSError, ValueError, AttributeError):  # stdout may be no real file
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 1
 
 
 if __name__ == "__main__":

@@ -71,27 +71,13 @@ def _main(
 
 
 def open_db(seeds: Path | None, db: Path | None, *, sandbox: bool = True):
-    """Resolve paths, build the database if missing or stale, and connect read-only."""
-    from ctl import paths
-    from ctl.db import BuildFailed, connect, ensure_db
-    from ctl.diagnostics import render_text
+    """Resolve paths, build the database if missing or stale, and connect read-only (ctl.opening)."""
+    from ctl.opening import OpenError, open_database
 
-    seeds_dir = paths.seeds_dir(seeds)
-    db_file = paths.db_path(db, seeds_dir)
     try:
-        fresh = ensure_db(seeds_dir, db_file, progress=lambda m: print(f"ctl: {m}", file=sys.stderr))
-    except BuildFailed as exc:
-        sys.stderr.write(render_text(exc.diagnostics))
-        raise fail(
-            f"cannot build the database: {len(exc.diagnostics)} errors in {seeds_dir} (see above)"
-        ) from None
-    if fresh.stale_errors:
-        n = len(fresh.stale_errors)
-        print(
-            f"ctl: warning: {n} errors in {seeds_dir}; using the last good build (run `ctl check`)",
-            file=sys.stderr,
-        )
-    return connect(db_file, sandbox=sandbox)
+        return open_database(seeds, db, sandbox=sandbox)
+    except OpenError as exc:
+        raise fail(str(exc)) from None
 
 
 @app.command()
@@ -234,12 +220,9 @@ def timeline(
     db: DbOpt = None,
 ) -> None:
     """The events, oldest first, filtered by actor, group, region, type, date and text."""
-    from ctl import reports
+    from ctl import reports  # the same function as the fast path of ctl/__main__.py
 
-    fmt = _check_format(fmt)
-    terms = _filter_terms(
-        expr,
-        "timeline",
+    options = dict(
         actor=actor,
         group=group,
         region=region,
@@ -249,12 +232,7 @@ def timeline(
         search=search,
         dataset=dataset,
     )
-    con = open_db(seeds, db)
-    result = reports.timeline(con, terms)
-    if fmt == "table":
-        reports.write_timeline_table(result, terms, sys.stdout)
-    else:
-        _write(result.columns, result.rows, fmt)
+    raise typer.Exit(reports.timeline_command(expr, options, fmt, seeds, db))
 
 
 @app.command()

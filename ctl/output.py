@@ -127,8 +127,56 @@ def _render_csv(columns: list[str], rows: Sequence[tuple], out: TextIO) -> None:
     # stdout in text mode would turn it into "\r\r\n" on Windows.
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(columns)
-    for row in rows:
-        writer.writerow([cell_text(v, "; ") for v in row])
+    if not rows:
+        return
+    # Column by column: a DuckDB column has one type, so most need no per-cell conversion at all.
+    texts = [_csv_column(col) for col in zip(*rows, strict=True)]
+    quoted = [_csv_quoted(col) for col in texts] if len(columns) > 1 else None
+    if quoted is None or None in quoted:
+        writer.writerows(zip(*texts, strict=True))
+    else:
+        out.write("\n".join(map(",".join, zip(*quoted, strict=True))) + "\n")
+
+
+def _csv_quoted(texts: list[str]) -> list[str] | None:
+    """The column's fields as csv.writer (QUOTE_MINIMAL, lineterminator "\n") writes them, or None when
+    it is not plain enough to be sure. Joining fields with "," is what the writer does, at C speed,
+    when it needs no quotes; it quotes a field holding a comma, a quote or a newline, and doubles the
+    quotes inside. A carriage return (quoted or not depending on the Python version), a NUL and the
+    lone empty field of a one-column row are left to the writer itself."""
+    joined = "".join(texts)  # one character is found in the whole as in any of its parts
+    if "\r" in joined or "\x00" in joined:
+        return None
+    if "," not in joined and '"' not in joined and "\n" not in joined:
+        return texts
+    return ['"' + t.replace('"', '""') + '"' if "," in t or '"' in t or "\n" in t else t for t in texts]
+
+
+# Types whose cell_text is str(value) (checked by exact type: a subclass may print otherwise).
+_STR_TYPES = frozenset({str, int, Decimal, dt.date, dt.datetime, dt.time})
+_STR_OR_NULL = _STR_TYPES | {type(None)}
+
+
+def _csv_column(col: tuple) -> list[str]:
+    """One column's values as text, cell_text(value, "; ")."""
+    kinds = set(map(type, col))
+    if kinds == {str}:
+        return list(col)
+    if kinds <= _STR_TYPES:
+        return [str(v) for v in col]
+    if kinds <= _STR_OR_NULL:
+        return ["" if v is None else str(v) for v in col]
+    if kinds == {list}:
+        return [_join_cells(v) for v in col]
+    return [cell_text(v, "; ") for v in col]
+
+
+def _join_cells(values: list) -> str:
+    # A list of strings joins directly; anything else (NULL, numbers, nested lists) via cell_text.
+    try:
+        return "; ".join(values)
+    except TypeError:
+        return cell_text(values, "; ")
 
 
 # -- json / jsonl -------------------------------------------------------------------------------------
@@ -186,13 +234,78 @@ def _objects(columns: list[str], rows: Sequence[tuple]):
 
 def _render_json(columns: list[str], rows: Sequence[tuple], out: TextIO) -> None:
     # allow_nan=False: _jsonable already removed NaN; this turns any slip into an error, not bad JSON.
-    out.write(json.dumps(list(_objects(columns, rows)), ensure_ascii=False, indent=2, allow_nan=False))
-    out.write("\n")
+    # What is written is json.dumps(objects, ensure_ascii=False, indent=2), laid out here because with
+    # an indent json.dumps uses its pure-Python encoder, several times slower than the C one, which
+    # _json_column uses for the values (a JSON text never holds a raw newline, so re-indenting is exact).
+    if not rows or not columns:
+        out.write(json.dumps(list(_objects(columns, rows)), ensure_ascii=False, indent=2, allow_nan=False))
+        out.write("\n")
+        return
+    keys = ["    " + json.dumps(k, ensure_ascii=False) + ": " for k in _unique_keys(columns)]
+    values = [_json_column(col) for col in zip(*rows, strict=True)]
+    rows_texts = zip(*values, strict=True)
+    objects = ("  {\n" + ",\n".join(map(str.__add__, keys, texts)) + "\n  }" for texts in rows_texts)
+    out.write("[\n" + ",\n".join(objects) + "\n]\n")
+
+
+# One C encoder for many values: separated by newlines, which no JSON value contains when unindented.
+_ENCODE_LINES = json.JSONEncoder(ensure_ascii=False, allow_nan=False, separators=("\n", ":")).encode
+_ENCODE = json.JSONEncoder(ensure_ascii=False, allow_nan=False).encode  # as json.dumps with these options
+_JSON_AS_IS = frozenset({str, int, bool, type(None)})  # _jsonable returns these (exact types) unchanged
+_JSON_SCALARS = frozenset({str, int, float, bool, type(None)})
+_FLOAT_OR_NULL = frozenset({float, type(None)})
+_DATE_OR_NULL = frozenset({dt.date, type(None)})  # exactly date: a datetime's isoformat differs
+_VALUE_INDENT = "    "  # a value's place in the indented output: inside the list, inside its object
+
+
+def _json_scalars(values: list) -> list[str]:
+    return _ENCODE_LINES(values)[1:-1].split("\n") if values else []
+
+
+def _json_column(col: tuple) -> list[str]:
+    """Each value of one column as json.dumps(..., indent=2) writes it at the depth of an object's value.
+
+    The common columns skip _jsonable: its result is known from the exact types alone."""
+    kinds = set(map(type, col))
+    if kinds <= _JSON_AS_IS:
+        return _json_scalars(list(col))
+    if kinds <= _FLOAT_OR_NULL:
+        return _json_scalars([v if v is None or math.isfinite(v) else None for v in col])
+    if kinds <= _DATE_OR_NULL:
+        return _json_scalars([None if v is None else v.isoformat() for v in col])
+    if kinds == {list}:
+        items = [item for v in col for item in v]
+        if set(map(type, items)) <= _JSON_AS_IS:
+            return _json_lists(col, _json_scalars(items))
+    values = [_jsonable(v) for v in col]
+    kinds = set(map(type, values))
+    if kinds <= _JSON_SCALARS:
+        return _json_scalars(values)
+    if kinds == {list}:
+        items = [item for v in values for item in v]
+        if set(map(type, items)) <= _JSON_SCALARS:
+            return _json_lists(values, _json_scalars(items))
+    return [
+        json.dumps(v, ensure_ascii=False, indent=2, allow_nan=False).replace("\n", "\n" + _VALUE_INDENT)
+        for v in values
+    ]
+
+
+def _json_lists(lists: Sequence[list], items: list[str]) -> list[str]:
+    """Flat lists laid out as the indented json.dumps does, given the encoded items of all of them."""
+    head, sep, tail = "[\n" + _VALUE_INDENT + "  ", ",\n" + _VALUE_INDENT + "  ", "\n" + _VALUE_INDENT + "]"
+    out = []
+    i = 0
+    for v in lists:
+        n = len(v)
+        out.append(head + sep.join(items[i : i + n]) + tail if n else "[]")
+        i += n
+    return out
 
 
 def _render_jsonl(columns: list[str], rows: Sequence[tuple], out: TextIO) -> None:
     for obj in _objects(columns, rows):
-        out.write(json.dumps(obj, ensure_ascii=False, allow_nan=False) + "\n")
+        out.write(_ENCODE(obj) + "\n")
 
 
 # -- markdown -----------------------------------------------------------------------------------------

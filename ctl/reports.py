@@ -8,9 +8,10 @@ terminal width, and a closing count that never hides a filter.
 
 from __future__ import annotations
 
-import shutil
+import sys
 from collections.abc import Sequence
 from dataclasses import dataclass
+from pathlib import Path
 from typing import TextIO
 
 from ctl.filters import Term, compile_terms, describe
@@ -22,19 +23,19 @@ TIMELINE_ORDER = "t.date_start, t.date_end, t.id"
 class Result:
     columns: list[str]
     rows: list[tuple]
-    total: int  # rows in the view before filtering
+    total: int  # rows in the view before filtering (-1: not counted)
 
     def records(self) -> list[dict]:
         return [dict(zip(self.columns, row, strict=True)) for row in self.rows]
 
 
-def _run(con, sql: str, params: Sequence, count_sql: str) -> Result:
+def _run(con, sql: str, params: Sequence, count_sql: str | None) -> Result:
     cur = con.cursor()
     try:
         cur.execute(sql, list(params))
         columns = [d[0] for d in cur.description]
         rows = cur.fetchall()
-        total = cur.execute(count_sql).fetchone()[0]
+        total = cur.execute(count_sql).fetchone()[0] if count_sql is not None else -1
     finally:
         cur.close()
     return Result(columns, rows, total)
@@ -47,10 +48,52 @@ def _event_count_sql(con) -> str:
     return "SELECT count(*) FROM event_index" if found[0] else "SELECT count(*) FROM timeline"
 
 
-def timeline(con, terms: list[Term]) -> Result:
+def timeline(con, terms: list[Term], *, count: bool = True) -> Result:
+    """The matching events; with count=False the total is not counted (-1), which the machine formats,
+    printing rows alone, need not wait for."""
     where, params = compile_terms(terms, "timeline")
     sql = f"SELECT t.* FROM timeline t WHERE {where} ORDER BY {TIMELINE_ORDER}"
-    return _run(con, sql, params, _event_count_sql(con))
+    return _run(con, sql, params, _event_count_sql(con) if count else None)
+
+
+def timeline_command(
+    expr: list[str] | None,
+    options: dict[str, list[str] | str | None],
+    fmt: str,
+    seeds: Path | None,
+    db: Path | None,
+) -> int:
+    """The whole of `ctl timeline`; returns the exit code. Called by the typer command (ctl.cli) and by
+    the fast path of ctl/__main__.py alike, so it must stay free of typer (and of pydantic).
+
+    `options` are the filter flags as from_options takes them: actor, group, region, type, since,
+    until, search, dataset. Usage errors exit 2, a database that cannot be built exits 1, each with
+    one `ctl: error: ...` line on stderr."""
+    from ctl.filters import FilterError, from_options, join_args, parse
+    from ctl.opening import OpenError, open_database
+    from ctl.output import FORMATS, render
+
+    if fmt not in FORMATS:
+        return _fail(f"unknown format {fmt!r}; choose one of {', '.join(FORMATS)}", 2)
+    try:
+        terms = parse(join_args(expr or []), "timeline") + from_options("timeline", **options)
+    except FilterError as exc:
+        return _fail(f"filter: {exc}", 2)
+    try:
+        con = open_database(seeds, db)
+    except OpenError as exc:
+        return _fail(str(exc))
+    result = timeline(con, terms, count=fmt == "table")
+    if fmt == "table":
+        write_timeline_table(result, terms, sys.stdout)
+    else:
+        render(result.columns, result.rows, fmt, sys.stdout)
+    return 0
+
+
+def _fail(message: str, code: int = 1) -> int:
+    print(f"ctl: error: {message}", file=sys.stderr)
+    return code
 
 
 STATS_ORDER = (
@@ -88,6 +131,8 @@ def report_titles(con) -> dict[str, str]:
 
 
 def _width(width: int | None) -> int:
+    import shutil  # only the table format needs it; the fast path of `ctl timeline` counts milliseconds
+
     return width or shutil.get_terminal_size((100, 24)).columns
 
 
