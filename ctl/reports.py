@@ -190,15 +190,16 @@ def _number(value: float | None) -> str:
     return f"{value:,.0f}" if float(value).is_integer() else f"{value:,.1f}"
 
 
-def write_stats_table(result: Result, terms: list[Term], out: TextIO, titles: dict[str, str]) -> None:
-    recs = result.records()
-    if not recs:
-        out.write(f"no statistics match {describe(terms)} ({result.total} in all)\n")
-        return
-    region_w = min(max(len("REGION"), *(len(r["region_name"] or r["region"]) for r in recs)), 36)
-    measure_w = max(len("MEASURE"), *(len(r["measure"]) for r in recs))
-    sub_w = min(max(len("SUBGROUP"), *(len(r["subgroup"]) for r in recs)), 32)
-    value_w, share_w = 10, 8
+def _marked(text: str, basis: str | None, qualifier: str) -> str:
+    """A figure with its mark: `~` when derived in SQL, else the sign of the source's hedge."""
+    if not text:
+        return text
+    return ("~" if basis == "derived" else _QUALIFIER_SIGN.get(qualifier, "")) + text
+
+
+def _by_report(recs: list[dict], titles: dict[str, str], header: str, out: TextIO):
+    """Each record in turn, after writing a heading (period, report) and the column `header` at the
+    start of every (report, period) block."""
     current = None
     for r in recs:
         key = (r["report"], r["period_start"], r["period_end"])
@@ -207,17 +208,32 @@ def write_stats_table(result: Result, terms: list[Term], out: TextIO, titles: di
                 out.write("\n")
             current = key
             out.write(f"{r['period_label']}  {titles.get(r['report'], r['report'])}\n")
-            out.write(
-                f"  {'REGION':<{region_w}}  {'MEASURE':<{measure_w}}  {'SUBGROUP':<{sub_w}}  "
-                f"{'VALUE':>{value_w}}  {'SHARE':>{share_w}}\n"
-            )
-        sign = _QUALIFIER_SIGN.get(r["qualifier"], "")
-        value = _number(r["value"])
-        if value:
-            value = ("~" if r["value_basis"] == "derived" else sign) + value
+            out.write(header)
+        yield r
+
+
+def _region_measure_widths(recs: list[dict]) -> tuple[int, int]:
+    region_w = min(max(len("REGION"), *(len(r["region_name"] or r["region"]) for r in recs)), 36)
+    return region_w, max(len("MEASURE"), *(len(r["measure"]) for r in recs))
+
+
+def write_stats_table(result: Result, terms: list[Term], out: TextIO, titles: dict[str, str]) -> None:
+    recs = result.records()
+    if not recs:
+        out.write(f"no statistics match {describe(terms)} ({result.total} in all)\n")
+        return
+    region_w, measure_w = _region_measure_widths(recs)
+    sub_w = min(max(len("SUBGROUP"), *(len(r["subgroup"]) for r in recs)), 32)
+    value_w, share_w = 10, 8
+    header = (
+        f"  {'REGION':<{region_w}}  {'MEASURE':<{measure_w}}  {'SUBGROUP':<{sub_w}}  "
+        f"{'VALUE':>{value_w}}  {'SHARE':>{share_w}}\n"
+    )
+    for r in _by_report(recs, titles, header, out):
+        value = _marked(_number(r["value"]), r["value_basis"], r["qualifier"])
         share = ""
         if r["share_pct"] is not None:
-            share = ("~" if r["share_basis"] == "derived" else sign) + _number(r["share_pct"]) + "%"
+            share = _marked(_number(r["share_pct"]) + "%", r["share_basis"], r["qualifier"])
         line = (
             f"  {_fit(r['region_name'] or r['region'], region_w):<{region_w}}  {r['measure']:<{measure_w}}  "
             f"{_fit(r['subgroup'], sub_w):<{sub_w}}  {value:>{value_w}}  {share:>{share_w}}"
@@ -237,25 +253,17 @@ def write_compare_table(result: Result, terms: list[Term], out: TextIO, titles: 
     if not recs:
         out.write(f"no comparisons match {describe(terms)} ({result.total} in all)\n")
         return
-    region_w = min(max(len("REGION"), *(len(r["region_name"] or r["region"]) for r in recs)), 36)
-    measure_w = max(len("MEASURE"), *(len(r["measure"]) for r in recs))
+    region_w, measure_w = _region_measure_widths(recs)
     dataset_w = max(len("DATASET"), *(len(r["dataset"]) for r in recs))
-    figures = [_event_figure(r) for r in recs]
-    figure_w = max(len("EVENT-BASED"), *(len(f) for f in figures))
-    current = None
-    for r, figure in zip(recs, figures, strict=True):
-        key = (r["report"], r["period_start"], r["period_end"])
-        if key != current:
-            if current is not None:
-                out.write("\n")
-            current = key
-            out.write(f"{r['period_label']}  {titles.get(r['report'], r['report'])}\n")
-            out.write(
-                f"  {'REGION':<{region_w}}  {'MEASURE':<{measure_w}}  {'REPORTED':>10}  "
-                f"{'DATASET':<{dataset_w}}  {'EVENTS':>8}  {'EVENT-BASED':>{figure_w}}  {'RATIO':>6}\n"
-            )
-        sign = _QUALIFIER_SIGN.get(r["qualifier"], "")
-        reported = ("~" if r["value_basis"] == "derived" else sign) + _number(r["reported"])
+    figures = {id(r): _event_figure(r) for r in recs}
+    figure_w = max(len("EVENT-BASED"), *(len(f) for f in figures.values()))
+    header = (
+        f"  {'REGION':<{region_w}}  {'MEASURE':<{measure_w}}  {'REPORTED':>10}  "
+        f"{'DATASET':<{dataset_w}}  {'EVENTS':>8}  {'EVENT-BASED':>{figure_w}}  {'RATIO':>6}\n"
+    )
+    for r in _by_report(recs, titles, header, out):
+        figure = figures[id(r)]
+        reported = _marked(_number(r["reported"]), r["value_basis"], r["qualifier"])
         ratio = f"{r['ratio']:.2f}" if r["ratio"] is not None else "-"
         line = (
             f"  {_fit(r['region_name'] or r['region'], region_w):<{region_w}}  {r['measure']:<{measure_w}}  "
