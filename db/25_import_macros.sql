@@ -1,5 +1,7 @@
 -- Macros for reading imported files (db/importers/*.sql), where every field arrives as text. A field
 -- that is blank, or holds one of the datasets' unknown codes (-9, -99), is NULL: unknown, never 0.
+-- The bad-row reasons are written in each importer, on the values it has already parsed, so that no
+-- field is parsed twice per row.
 
 CREATE MACRO imp_text(x) AS nullif(trim(x), '');
 
@@ -16,24 +18,10 @@ CREATE MACRO imp_count(x) AS CASE
         THEN try_cast(trim(x) AS DOUBLE)::INTEGER
 END;
 
--- Why a count field makes its row bad, or NULL when it is fine.
-CREATE MACRO imp_count_error(name, x) AS CASE
-    WHEN NOT imp_unknown(x) AND imp_count(x) IS NULL THEN name || ' ' || imp_quote(x) || ' is not a count'
-END;
-
 -- A small code (precision, flags): an integer, NULL when unknown or unreadable.
 CREATE MACRO imp_code(x) AS CASE
     WHEN NOT imp_unknown(x) AND try_cast(trim(x) AS DOUBLE) = floor(try_cast(trim(x) AS DOUBLE))
         THEN try_cast(try_cast(trim(x) AS DOUBLE) AS INTEGER)
-END;
-
-CREATE MACRO imp_coord(x, limit_) AS CASE
-    WHEN abs(try_cast(trim(x) AS DOUBLE)) <= limit_ THEN try_cast(trim(x) AS DOUBLE)
-END;
-
-CREATE MACRO imp_coord_error(name, x, limit_) AS CASE
-    WHEN imp_text(x) IS NOT NULL AND imp_coord(x, limit_) IS NULL
-        THEN name || ' ' || imp_quote(x) || ' is not a coordinate'
 END;
 
 -- A `;`-separated list (ACLED's sources and associated actors), trimmed, blanks dropped. Most fields
