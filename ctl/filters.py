@@ -12,8 +12,9 @@ Keys: group, actor, region, type, date, since, until, search, source, id, datase
 statistics region, date, since, until, measure, report, publisher, search. `dataset:` names where an
 event comes from: curated (the seeds), acled, ucdp, gtd, or the id of one import. Names are matched
 through the alias registry (case, quotes, hyphens, spaces and diacritics ignored); when a name is no
-exact alias, it matches as a part of one ("Khorasan" finds ISIS-K). Regions include their sub-regions. A date
-filter keeps a record whose date range overlaps it.
+exact alias, it matches as a part of one ("Khorasan" finds ISIS-K). Regions include their sub-regions; an
+event whose region is unknown is in none (`-region:KP` keeps it). A date filter keeps a record whose
+date range overlaps it.
 
 `parse` turns text into terms and reports mistakes as FilterError with the column; `compile` turns
 terms into a SQL condition with `?` placeholders and the list of parameters, so user text reaches
@@ -29,6 +30,7 @@ per-event subquery over link tables. Names an import could not resolve (kept ver
 from __future__ import annotations
 
 import difflib
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Literal
 
@@ -36,7 +38,8 @@ from ctl.aliases import normalise
 from ctl.dates import DateError, Period, parse_period
 from ctl.vocabulary import EVENT_TYPES, IMPORT_FORMATS, MEASURES
 
-Target = Literal["timeline", "aggregates"]
+# "index": the events as stored, `event_index t` (see compile_terms); the others are the public views.
+Target = Literal["timeline", "aggregates", "index"]
 
 EVENT_KEYS = (
     *("group", "actor", "region", "type", "date", "since", "until", "search", "source", "id", "dataset"),
@@ -226,6 +229,14 @@ _UNRESOLVED_SQL = (
 )
 
 
+def _region_list_sql() -> str:
+    """The regions a name selects with their sub-regions, as one list."""
+    return (
+        "SELECT coalesce(list(DISTINCT rt.region_id), []::VARCHAR[]) FROM region_tree rt JOIN aliases a "
+        f"ON a.entity_kind = 'region' AND a.entity_id = rt.ancestor_id WHERE {_ALIAS_MATCH}"
+    )
+
+
 def _region_ids_sql() -> str:
     return (
         "SELECT rt.region_id FROM region_tree rt JOIN aliases a ON a.entity_kind = 'region' "
@@ -233,11 +244,47 @@ def _region_ids_sql() -> str:
     )
 
 
-def _condition(term: Term, target: Target) -> tuple[str, list]:
-    """SQL for one term against the row alias `t` (timeline view or regional_aggregates view)."""
+# A lookup turns a small query (over aliases, party_combos, place_regions: never the events) into SQL
+# for its one value, a list: `inline` nests it as a subquery; a caller that can run queries may run it
+# first and bind the list as a parameter (ctl.tui.data), which leaves DuckDB a plain condition on the
+# scanned columns: it can then skip row groups for a `LIMIT` (a subquery there becomes a join).
+Lookup = Callable[[str, list, str], tuple[str, list]]
+
+
+def inline(sql: str, params: list, type_: str) -> tuple[str, list]:
+    return f"({sql})", params
+
+
+def _index_names(key: str, value: str, lookup: Lookup) -> tuple[str, list]:
+    """A group or actor term on `event_index`. A curated event holds its id lists itself; an imported
+    one holds the key of its combination of actor fields, whose lists `party_combos` holds (a few
+    hundred rows for a million events): the names are matched once per combination, and each event
+    is kept by its key. NULL-safe, as an imported event's own lists are NULL."""
+    kind = key
+    ids, p = lookup(_ids_sql(kind)[1:-1], _alias_params(value), "VARCHAR[]")
+    if kind == "group":
+        test = "list_has_any({a}group_ids, {ids})"
+        own_p, combo_p = p, p
+    else:
+        norm = normalise(value)
+        names, pn = lookup(_UNRESOLVED_SQL[1:-1], [norm, _like(norm), norm, norm], "VARCHAR[]")
+        test = "(list_has_any({a}actor_ids, {ids}) OR list_has_any({a}unresolved, " + names + "))"
+        own_p, combo_p = p + pn, p + pn
+    keys, pk = lookup(
+        "SELECT coalesce(list(c.party_key), []::UBIGINT[]) FROM party_combos c WHERE "
+        + test.replace("{a}", "c.").replace("{ids}", ids),
+        combo_p,
+        "UBIGINT[]",
+    )
+    own = test.replace("{a}", "t.").replace("{ids}", ids)
+    return f"(coalesce({own}, false) OR coalesce(list_contains({keys}, t.party_key), false))", own_p + pk
+
+
+def _condition(term: Term, target: Target, lookup: Lookup = inline) -> tuple[str, list]:
+    """SQL for one term against the row alias `t` (see compile_terms)."""
     key, value = term.key, term.value
     start, end = (
-        ("t.date_start", "t.date_end") if target == "timeline" else ("t.period_start", "t.period_end")
+        ("t.period_start", "t.period_end") if target == "aggregates" else ("t.date_start", "t.date_end")
     )
     if key in _DATE_KEYS:
         p: Period = parse_period(value)
@@ -247,12 +294,28 @@ def _condition(term: Term, target: Target) -> tuple[str, list]:
             return f"{start} <= ?", [p.end]
         return f"({end} >= ? AND {start} <= ?)", [p.start, p.end]
     if key == "region":
-        return f"t.region IN ({_region_ids_sql()})", _alias_params(value)
+        # An event whose region is unknown is in no region: `-region:KP` keeps it (NULL-safe).
+        if target == "index":
+            regions, p = lookup(_region_list_sql(), _alias_params(value), "VARCHAR[]")
+            places, pp = lookup(
+                "SELECT coalesce(list(p.place_key), []::UBIGINT[]) FROM place_regions p "
+                f"WHERE list_contains({regions}, p.region)",
+                p,
+                "UBIGINT[]",
+            )
+            sql = (
+                f"(coalesce(list_contains({regions}, t.region), false) "
+                f"OR coalesce(list_contains({places}, t.place_key), false))"
+            )
+            return sql, p + pp
+        return f"coalesce(t.region IN ({_region_ids_sql()}), false)", _alias_params(value)
     if key == "search":
         like = f"%{_like(value)}%"
-        if target == "timeline":
+        if target != "aggregates":
             return "(t.title ILIKE ? ESCAPE '\\' OR t.summary ILIKE ? ESCAPE '\\')", [like, like]
         return "(t.region_name ILIKE ? ESCAPE '\\' OR t.subgroup ILIKE ? ESCAPE '\\')", [like, like]
+    if key in ("group", "actor") and target == "index":
+        return _index_names(key, value, lookup)
     if key == "group":
         return f"list_has_any(t.group_ids, {_ids_sql('group')})", _alias_params(value)
     if key == "actor":
@@ -278,19 +341,26 @@ def _condition(term: Term, target: Target) -> tuple[str, list]:
     raise FilterError(f"{key}: does not apply here", term.col)  # parse() already refuses unknown keys
 
 
-def compile_terms(terms: list[Term], target: Target = "timeline") -> tuple[str, list]:
-    """A SQL condition (for `WHERE`) and its parameters. Always valid SQL: no terms gives TRUE."""
-    keys = EVENT_KEYS if target == "timeline" else STAT_KEYS
+def compile_terms(
+    terms: list[Term], target: Target = "timeline", lookup: Lookup = inline
+) -> tuple[str, list]:
+    """A SQL condition (for `WHERE`) and its parameters. Always valid SQL: no terms gives TRUE.
+
+    The condition reads the row alias `t`: the `timeline` view, the `regional_aggregates` view, or
+    for "index" the table `event_index` the timeline projects (db/post/60_views.sql), for callers that
+    need the speed: there every term tests the stored columns only, so DuckDB filters while it scans
+    and no event is joined to its names first (see `Lookup` for `lookup`). It selects exactly the
+    events the "timeline" condition selects (tests/test_tui_index.py compares them)."""
+    events = target != "aggregates"
+    keys = EVENT_KEYS if events else STAT_KEYS
     for term in terms:
         if term.key not in keys:
-            raise FilterError(
-                f"{term.key}: does not apply to {'events' if target == 'timeline' else 'statistics'}"
-            )
+            raise FilterError(f"{term.key}: does not apply to {'events' if events else 'statistics'}")
     parts: list[str] = []
     params: list = []
     alternatives: dict[str, list[tuple[str, list]]] = {}
     for term in terms:
-        sql, p = _condition(term, target)
+        sql, p = _condition(term, target, lookup)
         if term.negated:
             parts.append(f"NOT ({sql})")
             params += p

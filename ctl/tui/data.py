@@ -6,10 +6,14 @@ to the same database), so worker threads never share one, and `close` waits for 
 DuckDB keeps a database file open while any connection to it lives, so a process that reconnects to
 a replaced file sees the old one until all of them are closed.
 
-Speed at a million events: every query reads the `timeline` view, which a build makes a projection
-of the table `event_index` (db/post/60_index.sql): one row per event, curated or imported, with its
-actor, group and source lists and their ids already in place, stored in timeline order. Facets count
-through those id lists rather than the link tables, which imported events do not fill.
+Speed at a million events: the counts, pages, facets and density read the table `event_index`
+(db/importers/index.sql), which the `timeline` view projects (db/post/60_views.sql), with filters
+compiled for it (`compile_terms(..., "index")`): every condition tests the stored columns, so DuckDB
+filters while it scans, and an imported event's names are looked up by the key of its combination of
+actor fields (`party_combos`) or of its place (`place_regions`), a few hundred rows, never per event.
+A page joins in the names of the rows it keeps only; facets count per combination first, then
+spread those counts over the names. Only the detail of one event reads the `timeline` view.
+tests/test_tui_data.py checks every call against the same question put to the `timeline` view.
 """
 
 from __future__ import annotations
@@ -26,6 +30,11 @@ from ctl.aliases import normalise
 from ctl.filters import Term, compile_terms, describe, parse
 
 ORDER = "t.date_start, t.date_end, t.id"  # the order of `ctl timeline` (ctl.reports.TIMELINE_ORDER)
+# A row's names, as the `timeline` view gives them (db/post/60_views.sql): a curated event's own
+# lists, else those of its combination of actor fields.
+NAMES = "coalesce(t.{0}, c.{0}, []::VARCHAR[])"
+ORDER_DESC = "t.date_start DESC, t.date_end DESC, t.id DESC"
+ANCHOR_REACH = 5_000  # rows either side of an anchor that `rows` reads by keyset
 FACET_KEYS = ("group", "actor", "type", "region", "date")
 FACET_TITLES = {"group": "Groups", "actor": "Actors", "type": "Types", "region": "Regions", "date": "Years"}
 MAIN_MEASURES = ("fatalities", "injuries", "incidents")  # the aggregates view's measures, in key order
@@ -40,7 +49,8 @@ class StoreClosed(RuntimeError):
 
 @dataclass(frozen=True, slots=True)
 class Query:
-    """A parsed and compiled filter. Build it with `compile_query`; FilterError says what is wrong."""
+    """A parsed and compiled filter. Build it with `compile_query`; FilterError says what is wrong.
+    `where` is a condition on `event_index t` (see the module's docstring)."""
 
     text: str
     terms: tuple[Term, ...]
@@ -58,7 +68,7 @@ class Query:
 
 def compile_query(text: str) -> Query:
     terms = parse(text, "timeline")
-    where, params = compile_terms(terms, "timeline")
+    where, params = compile_terms(terms, "index")
     return Query(text, tuple(terms), where, tuple(params))
 
 
@@ -248,6 +258,13 @@ class Store:
         self._closed = False
         self._running: dict[str | None, set[Any]] = {}  # cursors by the tag of the work they serve
         self._local = threading.local()
+        self._total: int | None = None  # the database does not change under a store: asked once
+        self._date_width: int | None = None
+        # Per filter (Query.key): its count, and an event whose row index is known with its sort key.
+        self._matched: dict[Any, int] = {}
+        self._anchors: dict[Any, tuple[int, tuple]] = {}
+        self._conditions: dict[Any, tuple[str, list]] = {}  # `_resolved`
+        self._keys: dict[str, tuple] = {}  # the sort keys of the rows `_page` read last
 
     @classmethod
     def open(cls, db: Path) -> Store:
@@ -312,66 +329,190 @@ class Store:
         with self._cursor() as cur:
             return cur.execute(sql, list(params)).fetchall()
 
-    def _filtered(self, q: Query, template: str, extra: list | tuple = ()) -> list[tuple]:
-        """Run `template`, whose `{where}` becomes the filter's condition on `timeline t`."""
-        return self._all(template.format(where=q.where), [*q.params, *extra])
+    def _filtered(
+        self, q: Query, template: str, extra: list | tuple = (), first: bool = False
+    ) -> list[tuple]:
+        """Run `template`, whose `{where}` becomes the filter's condition on `event_index t`; the
+        `extra` parameters follow the filter's, or come `first`."""
+        where, bound = self._resolved(q)
+        params = [*extra, *bound] if first else [*bound, *extra]
+        return self._all(template.format(where=where), params)
+
+    def _resolved(self, q: Query) -> tuple[str, list]:
+        """The filter's condition with its names looked up first and bound as lists (see
+        ctl.filters.Lookup): a plain condition on the scanned columns, which lets DuckDB skip row
+        groups for a page. Once per filter; the names cannot change under a store."""
+        found = self._conditions.get(q.key)
+        if found is None:
+            found = compile_terms(list(q.terms), "index", self._lookup)
+            self._remember(self._conditions, q.key, found)
+        return found
+
+    def _lookup(self, sql: str, params: list, type_: str) -> tuple[str, list]:
+        return f"?::{type_}", [self._all(sql, params)[0][0]]
 
     # -- counts and rows
 
     def total(self) -> int:
-        return self._all("SELECT count(*) FROM timeline")[0][0]
+        if self._total is None:
+            self._total = self._all("SELECT count(*) FROM event_index")[0][0]
+        return self._total
+
+    def date_width(self) -> int:
+        """The longest date label of any event: the date column's width, the same under every filter,
+        so it never jitters. Labelled once per distinct date range, which are few (a pass of
+        `date_label` over every event costs 60 ms at a million; this, 10 ms, once per store)."""
+        if self._date_width is None:
+            found = self._all(
+                "SELECT max(length(date_label(s, e, p))) FROM (SELECT DISTINCT t.precision AS p, "
+                "t.date_start AS s, t.date_end AS e FROM event_index t)"
+            )
+            self._date_width = found[0][0] or 10
+        return self._date_width
 
     def counts(self, q: Query) -> Counts:
-        matched, width = self._filtered(
-            q, "SELECT count(*), max(length(t.date_label)) FROM timeline t WHERE {where}"
+        matched = self._filtered(q, "SELECT count(*) FROM event_index t WHERE {where}")[0][0]
+        self._remember(self._matched, q.key, matched)
+        return Counts(matched, self.total(), self.date_width())
+
+    def counts_and_position(self, q: Query, event_id: str | None) -> tuple[Counts, int | None]:
+        """The counts, and the row index of `event_id` under the filter (None when the filter leaves
+        it out), which becomes the filter's anchor, from which `rows` reads the pages around it.
+
+        The events before it are counted in the same pass as the matches, on the dates alone: reading
+        the id column of every event would cost as much again. Only events with the very same dates
+        are then compared by id, in a second query that DuckDB answers from a row group or two."""
+        key = self._key(event_id) if event_id is not None else None
+        if key is None:
+            return self.counts(q), None
+        start, end, _ = key
+        matched, before, ties = self._filtered(
+            q,
+            "SELECT count(*), count(*) FILTER (WHERE t.date_start < ? OR (t.date_start = ? "
+            "AND t.date_end < ?)), count(*) FILTER (WHERE t.date_start = ? AND t.date_end = ?) "
+            "FROM event_index t WHERE {where}",
+            [start, start, end, start, end],
+            first=True,
         )[0]
-        return Counts(matched, self.total(), width or 10)
+        self._remember(self._matched, q.key, matched)
+        counts = Counts(matched, self.total(), self.date_width())
+        if not ties:
+            return counts, None
+        earlier, there = self._filtered(
+            q,
+            "SELECT count(*) FILTER (WHERE t.id < ?), count(*) FILTER (WHERE t.id = ?) FROM event_index t "
+            "WHERE t.date_start = ? AND t.date_end = ? AND {where}",
+            [event_id, event_id, start, end],
+            first=True,
+        )[0]
+        if not there:
+            return counts, None
+        self._remember(self._anchors, q.key, (before + earlier, key))
+        return counts, before + earlier
+
+    def _key(self, event_id: str) -> tuple | None:
+        """An event's place in timeline order: (date_start, date_end, id); None if there is none."""
+        key = self._keys.get(event_id)
+        if key is None:
+            found = self._all("SELECT date_start, date_end FROM event_index WHERE id = ?", [event_id])
+            if not found:
+                return None
+            key = (*found[0], event_id)
+        return key
+
+    @staticmethod
+    def _remember(memo: dict, key: Any, value: Any) -> None:
+        memo.pop(key, None)
+        memo[key] = value
+        while len(memo) > 32:  # the filters of the last minutes; the oldest go
+            memo.pop(next(iter(memo)))
 
     def rows(self, q: Query, offset: int, limit: int) -> list[Row]:
-        """The rows [offset, offset + limit) of the filtered timeline, in timeline order."""
+        """The rows [offset, offset + limit) of the filtered timeline, in timeline order.
+
+        DuckDB keeps the top rows of a scan only, skipping what cannot beat them, so a page near the
+        start is quick and one a hundred thousand rows in is not: it must rank all those before it.
+        So a page near the filter's anchor (the selection kept across a filter change) is read from
+        the anchor's sort key on (keyset paging), and a page in the back half from the end."""
+        anchored = self._anchors.get(q.key)
+        matched = self._matched.get(q.key)
+        if anchored is not None and abs(offset - anchored[0]) <= ANCHOR_REACH:
+            at, key = anchored
+            if offset >= at:
+                return self._page(q, ">=", key, offset - at + limit)[offset - at :]
+            back = self._page(q, "<", key, at - offset)[::-1]  # rows [offset, at) of the filter
+            if len(back) >= limit:
+                return back[:limit]
+            return back + self._page(q, ">=", key, limit - len(back))
+        if matched is not None and offset > matched // 2:
+            tail = self._page(q, "desc", None, max(matched - offset, 0))[::-1]  # rows [offset, matched)
+            return tail[:limit]
+        return self._page(q, "", None, limit, offset)
+
+    def _page(self, q: Query, side: str, key: tuple | None, limit: int, offset: int = 0) -> list[Row]:
+        """Rows of the filter in timeline order (`side` ""), or from `key` on (">="), or before it in
+        reverse order ("<"), or from the end in reverse order ("desc"). The names of the rows kept are
+        joined in afterwards."""
+        order = ORDER if side in ("", ">=") else ORDER_DESC
+        cond, extra = "", []
+        if side == ">=":
+            cond = " AND t.date_start >= ? AND (t.date_start, t.date_end, t.id) >= (?, ?, ?)"
+            extra = [key[0], *key]
+        elif side == "<":
+            cond = " AND t.date_start <= ? AND (t.date_start, t.date_end, t.id) < (?, ?, ?)"
+            extra = [key[0], *key]
         found = self._filtered(
             q,
-            "SELECT t.id, t.date_label, t.type, t.title, t.groups, t.actors, t.source_count "
-            f"FROM timeline t WHERE {{where}} ORDER BY {ORDER} LIMIT ? OFFSET ?",
-            [limit, offset],
+            f"SELECT t.id, date_label(t.date_start, t.date_end, t.precision), t.type, t.title, "
+            f"{NAMES.format('groups')}, {NAMES.format('actors')}, t.source_count, t.date_start, t.date_end "
+            "FROM (SELECT t.id, t.date_start, t.date_end, t.precision, t.type, t.title, t.groups, "
+            "t.actors, t.source_count, t.party_key FROM event_index t WHERE ({where})"
+            f"{cond} ORDER BY {order} LIMIT ? OFFSET ?) t "
+            f"LEFT JOIN party_combos c ON c.party_key = t.party_key ORDER BY {order}",
+            [*extra, limit, offset],
         )
-        return [Row(i, d, ty, ti, tuple(g), tuple(a), int(n)) for i, d, ty, ti, g, a, n in found]
+        keys = self._keys
+        for r in found:  # for `counts_and_position`, which the selection of one of them calls
+            keys.pop(r[0], None)
+            keys[r[0]] = (r[7], r[8], r[0])
+        while len(keys) > 4 * 500:
+            keys.pop(next(iter(keys)))
+        return [Row(i, d, ty, ti, tuple(g), tuple(a), int(n)) for i, d, ty, ti, g, a, n, _, _ in found]
 
     def position(self, q: Query, event_id: str) -> int | None:
         """The row index of an event under a filter, or None when the filter leaves it out."""
-        found = self._filtered(
-            q, "SELECT t.date_start, t.date_end FROM timeline t WHERE ({where}) AND t.id = ?", [event_id]
-        )
-        if not found:
-            return None
-        start, end = found[0]
-        before = self._filtered(
-            q,
-            "SELECT count(*) FROM timeline t WHERE ({where}) AND (t.date_start < ? OR (t.date_start = ? "
-            "AND (t.date_end < ? OR (t.date_end = ? AND t.id < ?))))",
-            [start, start, end, end, event_id],
-        )
-        return before[0][0]
+        return self.counts_and_position(q, event_id)[1]
 
     # -- facets and density
 
+    # Each counts the filtered events per something: first per stored key (a combination of actor
+    # fields, a place, a pair of years), which is one pass over the events, then over the names those
+    # keys stand for, which are few.
     FACET_SQL: ClassVar[dict[str, str]] = {
-        "group": "SELECT g.id, g.name, count(*) FROM (SELECT unnest(list_distinct(t.group_ids)) AS gid "
-        "FROM timeline t WHERE {where}) x JOIN groups g ON g.id = x.gid GROUP BY ALL",
-        "actor": "SELECT a.id, a.name, count(*) FROM (SELECT unnest(list_distinct(t.actor_ids)) AS aid "
-        "FROM timeline t WHERE {where}) x JOIN actors a ON a.id = x.aid GROUP BY ALL",
-        "type": "SELECT t.type, t.type, count(*) FROM timeline t WHERE {where} GROUP BY ALL",
-        "region": "SELECT r.id, r.name, count(*) FROM timeline t "
-        "JOIN region_tree rt ON rt.region_id = t.region JOIN regions r ON r.id = rt.ancestor_id "
-        "WHERE {where} GROUP BY ALL",
-        "date": "SELECT y::VARCHAR, y::VARCHAR, count(*) FROM (SELECT unnest(range(year(t.date_start), "
-        "year(t.date_end) + 1)) AS y FROM timeline t WHERE {where}) GROUP BY ALL",
+        "group": f"SELECT g.id, g.name, sum(x.n) FROM (SELECT unnest({NAMES.format('group_ids')}) AS gid, "
+        "t.n FROM (SELECT t.group_ids, t.party_key, count(*) AS n FROM event_index t WHERE {where} "
+        "GROUP BY ALL) t LEFT JOIN party_combos c ON c.party_key = t.party_key) x "
+        "JOIN groups g ON g.id = x.gid GROUP BY ALL",
+        "actor": f"SELECT a.id, a.name, sum(x.n) FROM (SELECT unnest({NAMES.format('actor_ids')}) AS aid, "
+        "t.n FROM (SELECT t.actor_ids, t.party_key, count(*) AS n FROM event_index t WHERE {where} "
+        "GROUP BY ALL) t LEFT JOIN party_combos c ON c.party_key = t.party_key) x "
+        "JOIN actors a ON a.id = x.aid GROUP BY ALL",
+        "type": "SELECT t.type, t.type, count(*) FROM event_index t WHERE {where} GROUP BY ALL",
+        "region": "SELECT r.id, r.name, sum(x.n) FROM (SELECT coalesce(t.region, p.region) AS region, t.n "
+        "FROM (SELECT t.region, t.place_key, count(*) AS n FROM event_index t WHERE {where} GROUP BY ALL) t "
+        "LEFT JOIN place_regions p ON p.place_key = t.place_key) x "
+        "JOIN region_tree rt ON rt.region_id = x.region JOIN regions r ON r.id = rt.ancestor_id "
+        "GROUP BY ALL",
+        "date": "SELECT y::VARCHAR, y::VARCHAR, sum(x.n) FROM (SELECT unnest(range(t.y0, t.y1 + 1)) AS y, "
+        "t.n FROM (SELECT year(t.date_start) AS y0, year(t.date_end) AS y1, count(*) AS n FROM event_index t "
+        "WHERE {where} GROUP BY ALL) t) x GROUP BY ALL",
     }
 
     def facets(self, q: Query, limit: int = 8) -> Facets:
         """Counts per group, actor, type, region and year over the filter: the top `limit` of each,
         plus any the filter selects. A region counts the events of its sub-regions too, and a year the
-        events that overlap it, as the `region:` and `date:` filters do."""
+        events that overlap it, as the `region:` and `date:` filters do. An event names a group (or
+        actor) once in its lists, so it counts once."""
         term_ids = {
             i: self._term_ids(t) for i, t in enumerate(q.terms) if t.key in ("group", "actor", "region")
         }
@@ -431,11 +572,12 @@ class Store:
         """Events per month (by start date) from the first to the last match, empty months included."""
         found = self._filtered(
             q,
-            "SELECT strftime(date_trunc('month', t.date_start), '%Y-%m') AS m, count(*) "
-            "FROM timeline t WHERE {where} GROUP BY m ORDER BY m",
+            "SELECT year(t.date_start) * 100 + month(t.date_start) AS m, count(*) "
+            "FROM event_index t WHERE {where} GROUP BY m ORDER BY m",
         )
         if not found:
             return []
+        found = [(f"{m // 100:04d}-{m % 100:02d}", n) for m, n in found]
         counts = dict(found)
         first, last = found[0][0], found[-1][0]
         y, m = int(first[:4]), int(first[5:])

@@ -21,7 +21,7 @@ from textual.widgets import Footer, Header, Input, Static
 from ctl.filters import FilterError
 from ctl.tui import filtertext
 from ctl.tui.actions import bindings
-from ctl.tui.data import Counts, Detail, Facets, Query, Store, compile_query
+from ctl.tui.data import Counts, Detail, Facets, Query, Row, Store, compile_query
 from ctl.tui.density import DensityStrip
 from ctl.tui.detail import DetailPane
 from ctl.tui.facets import FacetList
@@ -46,6 +46,16 @@ def empty_message(counts: Counts, q: Query) -> str:
     if not counts.total:
         return "The database has no events yet: add [[event]] records to the seeds."
     return f"No events match {q.describe()} ({counts.total:,} in all). Esc clears the filter."
+
+
+def counted(store: Store, q: Query, keep: str | None) -> tuple[Counts, int | None, list[Row]]:
+    """A filter's counts, where the selected event `keep` now sits (None: gone, or no selection), and
+    the page of rows under the cursor, in one job: the table shows them without another round trip."""
+    counts, position = store.counts_and_position(q, keep) if keep else (store.counts(q), None)
+    if not counts.matched:
+        return counts, position, []
+    page = (position or 0) // PAGE_SIZE
+    return counts, position, store.rows(q, page * PAGE_SIZE, PAGE_SIZE)
 
 
 class MainScreen(Screen[None]):
@@ -139,10 +149,7 @@ class MainScreen(Screen[None]):
         self.query_ = q
         keep = self.selected_id
 
-        def job(store: Store) -> tuple[Counts, int | None]:
-            return store.counts(q), (store.position(q, keep) if keep else None)
-
-        self.app.fetch("counts", job, lambda result: self._counted(q, *result))
+        self.app.fetch("counts", lambda s: counted(s, q, keep), lambda result: self._counted(q, *result))
         return True
 
     def reload(self) -> None:
@@ -150,16 +157,19 @@ class MainScreen(Screen[None]):
         self.apply_filter(self.filter_input.value, force=True)
         if self.query_ is None:  # the initial text is broken: show everything behind the error
             self.query_ = compile_query("")
-            self.app.fetch(
-                "counts", lambda s: (s.counts(self.query_), None), lambda r: self._counted(self.query_, *r)
-            )
+            q = self.query_
+            self.app.fetch("counts", lambda s: counted(s, q, None), lambda r: self._counted(q, *r))
 
-    def _counted(self, q: Query, counts: Counts, position: int | None) -> None:
+    def _counted(self, q: Query, counts: Counts, position: int | None, rows: list[Row]) -> None:
         if q is not self.query_:
             return
         self.counts = counts
         message = "" if counts.matched else empty_message(counts, q)
-        self.table.reset(counts.matched, date_width=counts.date_width, cursor=position or 0, message=message)
+        cursor = position or 0
+        table = self.table
+        generation = table.reset(counts.matched, date_width=counts.date_width, cursor=cursor, message=message)
+        if rows:
+            table.put_page(generation, cursor // PAGE_SIZE, rows)
         self.query_one("#count", Static).update(count_line(counts, q))
         if not counts.matched:
             self.selected_id, self.detail = None, None
