@@ -145,6 +145,7 @@ REFERENCE_FACETS = {
     "actor": "SELECT a.id, a.name, count(*) FROM (SELECT unnest(list_distinct(t.actor_ids)) AS aid "
     "FROM timeline t WHERE {where}) x JOIN actors a ON a.id = x.aid GROUP BY ALL",
     "type": "SELECT t.type, t.type, count(*) FROM timeline t WHERE {where} GROUP BY ALL",
+    "dataset": "SELECT t.dataset, t.dataset, count(*) FROM timeline t WHERE {where} GROUP BY ALL",
     "region": "SELECT r.id, r.name, count(*) FROM timeline t "
     "JOIN region_tree rt ON rt.region_id = t.region JOIN regions r ON r.id = rt.ancestor_id "
     "WHERE {where} GROUP BY ALL",
@@ -166,10 +167,22 @@ def test_facets_and_density_are_the_timeline_views(store: Store, view, text: str
     assert {m: n for m, n in store.density(q) if n} == dict(months)
 
 
+def test_the_datasets_are_a_facet_when_there_are_several(store: Store) -> None:
+    sections = store.facets(compile_query("")).sections
+    datasets = {f.value: f.count for f in sections["dataset"]}
+    assert set(datasets) == {"curated", "acled", "ucdp", "gtd"} and datasets["curated"] == 8
+    chosen = store.facets(compile_query("dataset:ucdp")).sections["dataset"]
+    assert [(f.value, f.active) for f in chosen] == [("ucdp", True)]
+    assert [f.value for f in store.facets(compile_query("dataset:curated")).sections["dataset"]] == [
+        "curated"
+    ]
+    assert "dataset" not in store.facets(compile_query("dialogue")).sections  # the seeds' alone: no choice
+
+
 def test_an_events_names_count_once_in_its_facets(store: Store) -> None:
     facets = store.facets(compile_query(""), limit=100)
     total = store.counts(compile_query("")).matched
-    for key in ("group", "actor", "type", "region", "date"):
+    for key in ("group", "actor", "type", "region", "date", "dataset"):
         assert all(0 < f.count <= total for f in facets.sections[key]), key
 
 
@@ -185,8 +198,12 @@ def test_a_filter_on_the_index_selects_what_it_selects_on_the_view(project: Proj
         terms = parse(text)
         w_view, p_view = compile_terms(terms, "timeline")
         w_index, p_index = compile_terms(terms, "index")
-        on_index = view.execute(f"SELECT t.id FROM event_index t WHERE {w_index} ORDER BY 1", p_index).fetchall()
-        on_timeline = view.execute(f"SELECT t.id FROM timeline t WHERE {w_view} ORDER BY 1", p_view).fetchall()
+        on_index = view.execute(
+            f"SELECT t.id FROM event_index t WHERE {w_index} ORDER BY 1", p_index
+        ).fetchall()
+        on_timeline = view.execute(
+            f"SELECT t.id FROM timeline t WHERE {w_view} ORDER BY 1", p_view
+        ).fetchall()
         assert on_index == on_timeline, text
 
 

@@ -35,8 +35,11 @@ ORDER = "t.date_start, t.date_end, t.id"  # the order of `ctl timeline` (ctl.rep
 NAMES = "coalesce(t.{0}, c.{0}, []::VARCHAR[])"
 ORDER_DESC = "t.date_start DESC, t.date_end DESC, t.id DESC"
 ANCHOR_REACH = 5_000  # rows either side of an anchor that `rows` reads by keyset
-FACET_KEYS = ("group", "actor", "type", "region", "date")
-FACET_TITLES = {"group": "Groups", "actor": "Actors", "type": "Types", "region": "Regions", "date": "Years"}
+FACET_KEYS = ("group", "actor", "type", "region", "date", "dataset")
+FACET_TITLES = {
+    **{"group": "Groups", "actor": "Actors", "type": "Types", "region": "Regions", "date": "Years"},
+    "dataset": "Datasets",
+}
 MAIN_MEASURES = ("fatalities", "injuries", "incidents")  # the aggregates view's measures, in key order
 
 
@@ -100,8 +103,8 @@ class Counts:
 
 @dataclass(frozen=True, slots=True)
 class Facet:
-    key: str  # the filter key it toggles: group, actor, type, region, date
-    value: str  # the filter value: a canonical name, a type, a year
+    key: str  # the filter key it toggles: group, actor, type, region, date, dataset
+    value: str  # the filter value: a canonical name, a type, a year, a dataset
     count: int  # matching events under the current filter
     active: bool  # a term of the current filter selects it
     entity_id: str = ""  # the group, actor or region id; the value for types and years
@@ -498,6 +501,7 @@ class Store:
         "GROUP BY ALL) t LEFT JOIN party_combos c ON c.party_key = t.party_key) x "
         "JOIN actors a ON a.id = x.aid GROUP BY ALL",
         "type": "SELECT t.type, t.type, count(*) FROM event_index t WHERE {where} GROUP BY ALL",
+        "dataset": "SELECT t.dataset, t.dataset, count(*) FROM event_index t WHERE {where} GROUP BY ALL",
         "region": "SELECT r.id, r.name, sum(x.n) FROM (SELECT coalesce(t.region, p.region) AS region, t.n "
         "FROM (SELECT t.region, t.place_key, count(*) AS n FROM event_index t WHERE {where} GROUP BY ALL) t "
         "LEFT JOIN place_regions p ON p.place_key = t.place_key) x "
@@ -509,10 +513,11 @@ class Store:
     }
 
     def facets(self, q: Query, limit: int = 8) -> Facets:
-        """Counts per group, actor, type, region and year over the filter: the top `limit` of each,
-        plus any the filter selects. A region counts the events of its sub-regions too, and a year the
-        events that overlap it, as the `region:` and `date:` filters do. An event names a group (or
-        actor) once in its lists, so it counts once."""
+        """Counts per group, actor, type, region, year and dataset over the filter: the top `limit` of
+        each, plus any the filter selects; datasets only when there are several to choose from. A
+        region counts the events of its sub-regions too, and a year the events that overlap it, as
+        the `region:` and `date:` filters do. An event names a group (or actor) once in its lists, so
+        it counts once."""
         term_ids = {
             i: self._term_ids(t) for i, t in enumerate(q.terms) if t.key in ("group", "actor", "region")
         }
@@ -522,20 +527,22 @@ class Store:
                 continue
             if t.key in ("group", "actor", "region"):
                 chosen[t.key] |= term_ids[i]
-            elif t.key == "type":
-                chosen["type"].add(t.value)
+            elif t.key in ("type", "dataset"):
+                chosen[t.key].add(t.value)
             elif t.key == "date" and t.value.isdigit() and len(t.value) == 4:
                 chosen["date"].add(t.value)
         sections: dict[str, list[Facet]] = {}
         for key in FACET_KEYS:
             found = self._filtered(q, self.FACET_SQL[key])
+            if key == "dataset" and len(found) <= 1 and not chosen[key]:
+                continue  # one source of events (the seeds alone, say): nothing to choose between
             if key == "date":
                 ranked = sorted(found, key=lambda r: r[0], reverse=True)  # newest year first
             else:
                 ranked = sorted(found, key=lambda r: (-r[2], r[1].casefold()))
             shown = ranked[:limit] + [r for r in ranked[limit:] if r[0] in chosen[key]]
             present = {r[0] for r in shown}
-            missing = [(v, v, 0) for v in sorted(chosen[key] - present) if key in ("type", "date")]
+            missing = [(v, v, 0) for v in sorted(chosen[key] - present) if key in ("type", "date", "dataset")]
             missing += self._names(key, chosen[key] - present)
             sections[key] = [
                 Facet(key, name, int(n), eid in chosen[key], eid) for eid, name, n in [*shown, *missing]

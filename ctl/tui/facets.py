@@ -1,5 +1,5 @@
-"""The facet sidebar: groups, actors, types, regions and years with their counts under the current
-filter. Enter, space or a click on one posts `Toggled`; the screen adds or removes it as a filter."""
+"""The facet sidebar: groups, actors, types, regions, years and datasets with their counts under the
+current filter. Enter, space or a click on one posts `Toggled`; the screen adds or removes it as a filter."""
 
 from __future__ import annotations
 
@@ -46,7 +46,9 @@ class FacetList(OptionList):
         self._by_option = {}
         options: list[Option | None] = []
         for key in FACET_KEYS:
-            items = facets.sections.get(key, [])
+            if key not in facets.sections:
+                continue  # a section with nothing to choose (Store.facets)
+            items = facets.sections[key]
             if options:
                 options.append(None)  # a divider between sections
             options.append(Option(Text(FACET_TITLES[key], style="bold underline"), disabled=True))

@@ -224,7 +224,7 @@ class MainScreen(Screen[None]):
         selecting = {
             i for i, ids in facets.term_ids.items() if facet.entity_id in ids and not terms[i].negated
         }
-        if facet.key in ("type", "date"):
+        if facet.key in ("type", "date", "dataset"):
             selecting |= {
                 i
                 for i, t in enumerate(terms)
