@@ -120,22 +120,54 @@ def test_counts_and_pages_are_the_timeline_views(store: Store, view, text: str) 
     assert store.counts(q).matched == len(expected)
     assert [r.id for r in store.rows(q, 3, 4)] == [e[0] for e in expected[3:7]]
     ids = [e[0] for e in expected]
-    for i, eid in enumerate(ids):
-        counts, position = store.counts_and_position(q, eid)
-        assert (counts.matched, position) == (len(ids), i)
-        # pages around the event just found, read by keyset from it, before, across and after it
-        for offset in {max(i - 3, 0), i, i + 1}:
-            assert [r.id for r in store.rows(q, offset, 4)] == ids[offset : offset + 4], (i, offset)
-    # pages in the back half, read from the end (with no anchor for this filter: a fresh store)
-    fresh = Store(store._con)
-    assert fresh.counts(q).matched == len(ids)
-    for offset in range(len(ids) // 2, len(ids) + 2):
-        assert [r.id for r in fresh.rows(q, offset, 3)] == ids[offset : offset + 3], offset
+    check_pages(store, q, ids, 4)
     outside = view.execute("SELECT id FROM timeline ORDER BY id").fetchall()
     for (eid,) in outside:
         if eid not in ids:
             assert store.counts_and_position(q, eid) == (store.counts(q), None)
     assert store.counts_and_position(q, "no-such-event") == (store.counts(q), None)
+
+
+def check_pages(store: Store, q, ids: list[str], size: int) -> None:
+    """Every way `rows` reads a page gives the slice of `ids` (the filter's events in order)."""
+    for i, eid in enumerate(ids):
+        counts, position = store.counts_and_position(q, eid)
+        assert (counts.matched, position) == (len(ids), i)
+        # pages around the event just found, read by keyset from it, before, across and after it
+        for offset in {max(i - 3, 0), i, i + 1}:
+            assert [r.id for r in store.rows(q, offset, size)] == ids[offset : offset + size], (i, offset)
+    # pages from the start, and in the back half from the end, with no anchor (a fresh store)
+    fresh = Store(store._con)
+    fresh.WINDOWS_FROM = store.WINDOWS_FROM
+    assert fresh.counts(q).matched == len(ids)
+    for offset in range(len(ids) + 2):
+        assert [r.id for r in fresh.rows(q, offset, size)] == ids[offset : offset + size], offset
+
+
+@pytest.mark.parametrize("text", ["", "-dataset:curated", "since:2000", "-type:statement", "until:2030"])
+def test_pages_read_in_date_windows_are_the_same(store: Store, view, text: str) -> None:
+    """Store._windowed, which a large database turns on, on these few events: windows of dates
+    small enough to miss part of a page, so every path (a window that holds the page, a wider one,
+    none) runs."""
+    q = compile_query(text)
+    ids = [e[0] for e in on_view(view, text, f"SELECT t.id FROM timeline t WHERE {{where}} ORDER BY {ORDER}")]
+    assert len(ids) >= 16
+    reads: list[tuple[bool, bool]] = []  # (in a window, the window held the page)
+
+    class Recorded(Store):
+        WINDOWS_FROM = 0
+        WINDOW_SLACK = 1  # windows just wide enough on average: some miss
+
+        def _page(self, q, side, key, limit, offset=0, bound=None):
+            rows = super()._page(q, side, key, limit, offset, bound)
+            reads.append((bound is not None, len(rows) == limit))
+            return rows
+
+    windowed = Recorded(store._con)
+    assert windowed._date_marks()  # the quantiles of the start dates
+    check_pages(windowed, q, ids, 1)
+    check_pages(windowed, q, ids, 3)
+    assert (True, True) in reads and (True, False) in reads  # windows that held the page, and some not
 
 
 # The facet counts, the plain way: each event's names from the view, one row per event and name.

@@ -35,6 +35,11 @@ ORDER = "t.date_start, t.date_end, t.id"  # the order of `ctl timeline` (ctl.rep
 NAMES = "coalesce(t.{0}, c.{0}, []::VARCHAR[])"
 ORDER_DESC = "t.date_start DESC, t.date_end DESC, t.id DESC"
 ANCHOR_REACH = 5_000  # rows either side of an anchor that `rows` reads by keyset
+# Fractions of the events at which Store._date_marks takes the start dates: the bounds of its windows.
+QUANTILES = (
+    *(0.001, 0.002, 0.005, 0.01, 0.02, 0.05, 0.1, 0.2, 0.35),
+    *(0.5, 0.65, 0.8, 0.9, 0.95, 0.98, 0.99, 0.995, 0.998, 0.999),
+)
 FACET_KEYS = ("group", "actor", "type", "region", "date", "dataset")
 FACET_TITLES = {
     **{"group": "Groups", "actor": "Actors", "type": "Types", "region": "Regions", "date": "Years"},
@@ -254,6 +259,9 @@ def locate_seed(file: str, seeds_dir: Path | None) -> Path:
 class Store:
     """Read-only access to one database file, safe to call from several threads at once."""
 
+    WINDOWS_FROM = 50_000  # events; below this `rows` reads without date windows (tests lower it)
+    WINDOW_SLACK = 4  # a date window is sized for this many times the rows wanted
+
     def __init__(self, con: Any) -> None:
         self._con = con
         self._lock = threading.Condition()
@@ -268,6 +276,7 @@ class Store:
         self._anchors: dict[Any, tuple[int, tuple]] = {}
         self._conditions: dict[Any, tuple[str, list]] = {}  # `_resolved`
         self._keys: dict[str, tuple] = {}  # the sort keys of the rows `_page` read last
+        self._marks: list[tuple[float, date]] | None = None  # `_date_marks`
 
     @classmethod
     def open(cls, db: Path) -> Store:
@@ -436,26 +445,82 @@ class Store:
         DuckDB keeps the top rows of a scan only, skipping what cannot beat them, so a page near the
         start is quick and one a hundred thousand rows in is not: it must rank all those before it.
         So a page near the filter's anchor (the selection kept across a filter change) is read from
-        the anchor's sort key on (keyset paging), and a page in the back half from the end."""
+        the anchor's sort key on (keyset paging), and a page in the back half from the end. Each read
+        is confined to a window of dates first when it can be (`_windowed`)."""
         anchored = self._anchors.get(q.key)
         matched = self._matched.get(q.key)
         if anchored is not None and abs(offset - anchored[0]) <= ANCHOR_REACH:
             at, key = anchored
             if offset >= at:
-                return self._page(q, ">=", key, offset - at + limit)[offset - at :]
-            back = self._page(q, "<", key, at - offset)[::-1]  # rows [offset, at) of the filter
+                return self._windowed(q, ">=", key, offset - at + limit)[offset - at :]
+            back = self._windowed(q, "<", key, at - offset)[::-1]  # rows [offset, at) of the filter
             if len(back) >= limit:
                 return back[:limit]
-            return back + self._page(q, ">=", key, limit - len(back))
+            return back + self._windowed(q, ">=", key, limit - len(back))
         if matched is not None and offset > matched // 2:
-            tail = self._page(q, "desc", None, max(matched - offset, 0))[::-1]  # rows [offset, matched)
-            return tail[:limit]
-        return self._page(q, "", None, limit, offset)
+            end = min(
+                offset + limit, matched
+            )  # rows [offset, end) are [matched - end, matched - offset) from the end
+            if end <= offset:
+                return []
+            return self._windowed(q, "desc", None, end - offset, matched - end)[::-1]
+        return self._windowed(q, "", None, limit, offset)
 
-    def _page(self, q: Query, side: str, key: tuple | None, limit: int, offset: int = 0) -> list[Row]:
+    def _windowed(self, q: Query, side: str, key: tuple | None, limit: int, offset: int = 0) -> list[Row]:
+        """`_page`, read from a window of dates first: the events with a start date up to a bound (from
+        one, reading backwards). When the window holds the whole page, that is the page, exactly,
+        since every event inside it comes before every event outside in the order read; else a window
+        four times wider, and at last no window.
+
+        Why: the rows are stored in the order of their files, and the datasets' exports come sorted by
+        date, often newest first. DuckDB reads the table from the start, so a scan for the oldest
+        rows meets them last; a bound on the date lets it skip the row groups outside the window by
+        their min/max dates. The bounds are quantiles of the start dates (`_date_marks`); a window
+        is sized to hold about four times the rows wanted, from the filter's count."""
+        matched = self._matched.get(q.key)
+        need = offset + limit
+        marks = self._date_marks()
+        slack = self.WINDOW_SLACK
+        if matched is None or not marks or matched < slack * need:
+            return self._page(q, side, key, limit, offset)
+        forward = side in ("", ">=")
+        if not forward:
+            marks = [(1 - f, d) for f, d in reversed(marks)]  # fractions counted from the end
+        past = (lambda d: d <= key[0]) if forward else (lambda d: d >= key[0])
+        start = max((f for f, d in marks if past(d)), default=0.0) if key is not None else 0.0
+        want = slack * need / matched
+        for f, d in marks:
+            if (key is not None and past(d)) or f - start < want:
+                continue
+            rows = self._page(q, side, key, limit, offset, bound=d)
+            if len(rows) == limit:
+                return rows
+            want = 4 * (f - start)  # too narrow: one four times wider
+        return self._page(q, side, key, limit, offset)
+
+    def _date_marks(self) -> list[tuple[float, date]]:
+        """Quantiles of the events' start dates, as (fraction, date), for `_windowed`; from a sample
+        of the row groups in a large database (they need not be exact: a window is checked by what
+        it returns). None below WINDOWS_FROM events, where a plain scan is quick."""
+        if self._marks is None:
+            total = self.total()
+            if total < self.WINDOWS_FROM:
+                self._marks = []
+            else:
+                sample = " USING SAMPLE 5% (system)" if total >= 200_000 else ""
+                found = self._all(
+                    f"SELECT quantile_disc(date_start, {list(QUANTILES)}) FROM event_index{sample}"
+                )[0][0]
+                self._marks = [(f, d) for f, d in zip(QUANTILES, found or [], strict=False) if d is not None]
+        return self._marks
+
+    def _page(
+        self, q: Query, side: str, key: tuple | None, limit: int, offset: int = 0, bound: date | None = None
+    ) -> list[Row]:
         """Rows of the filter in timeline order (`side` ""), or from `key` on (">="), or before it in
-        reverse order ("<"), or from the end in reverse order ("desc"). The names of the rows kept are
-        joined in afterwards."""
+        reverse order ("<"), or from the end in reverse order ("desc"); with a `bound`, only those
+        that start on or before it (in order) or on or after it (in reverse order). The names of the
+        rows kept are joined in afterwards."""
         order = ORDER if side in ("", ">=") else ORDER_DESC
         cond, extra = "", []
         if side == ">=":
@@ -464,6 +529,9 @@ class Store:
         elif side == "<":
             cond = " AND t.date_start <= ? AND (t.date_start, t.date_end, t.id) < (?, ?, ?)"
             extra = [key[0], *key]
+        if bound is not None:
+            cond += " AND t.date_start <= ?" if side in ("", ">=") else " AND t.date_start >= ?"
+            extra.append(bound)
         found = self._filtered(
             q,
             f"SELECT t.id, date_label(t.date_start, t.date_end, t.precision), t.type, t.title, "
@@ -651,17 +719,20 @@ class Store:
         present = {m for (m,) in self._all("SELECT DISTINCT measure FROM regional_aggregates")}
         return [m for m in MAIN_MEASURES if m in present] + sorted(present - set(MAIN_MEASURES))
 
-    def aggregates(self, measure: str) -> list[ReportFigures]:
-        """Per report and period, the figures of one measure: reported and derived side by side."""
+    def aggregates(self, measure: str, terms: tuple[Term, ...] = ()) -> list[ReportFigures]:
+        """Per report and period, the figures of one measure: reported and derived side by side.
+        `terms`: a filter on the `regional_aggregates` view (statistic keys only, as `ctl stats`
+        reads them: `compile_terms(terms, "aggregates")`; a key that does not apply is a FilterError)."""
+        where, params = compile_terms(list(terms), "aggregates")
         found = self._all(
             "SELECT t.report, coalesce(s.title, s.id), p.name, t.period_label, "
             "coalesce(t.region_name, t.region), t.subgroup, t.value, t.value_basis, t.share_pct, "
             "t.share_basis, t.qualifier "
             "FROM regional_aggregates t LEFT JOIN sources s ON s.id = t.report "
-            "LEFT JOIN actors p ON p.id = t.publisher WHERE t.measure = ? "
+            f"LEFT JOIN actors p ON p.id = t.publisher WHERE t.measure = ? AND ({where}) "
             "ORDER BY t.period_start, t.period_end, t.report, t.subgroup, t.value DESC NULLS LAST, "
             "t.share_pct DESC NULLS LAST, t.region",
-            [measure],
+            [measure, *params],
         )
         reports: list[ReportFigures] = []
         for report, title, publisher, period, region, subgroup, value, vb, share, sb, qual in found:
@@ -675,3 +746,30 @@ class Store:
                 name = f"{title} ({publisher})" if publisher else title
                 reports.append(ReportFigures(report, name, period, (figure,)))
         return reports
+
+    def comparisons(
+        self, measure: str, terms: tuple[Term, ...] = ()
+    ) -> dict[tuple[str, str, str, str], list[dict[str, Any]]]:
+        """Each reported figure of one measure beside the sum of each imported dataset's events for
+        the same region, period and measure (the `statistic_vs_events` view, what `ctl stats
+        --compare` prints). Keyed as `aggregates` shows a figure: (report, period_label, region as
+        shown, subgroup); for each, one dict per dataset in name order with `dataset`, `events`,
+        `event_low`, `event_value`, `event_high`, `events_unknown` and `ratio` (reported /
+        event_value, None when that is 0 or unknown). Empty without imported events. `terms` as for
+        `aggregates`."""
+        if not self._all("SELECT 1 FROM event_index WHERE dataset <> 'curated' LIMIT 1"):
+            return {}  # nothing imported: the view has no rows, and need not read the timeline
+        where, params = compile_terms(list(terms), "aggregates")
+        columns = ("dataset", "events", "event_low", "event_value", "event_high", "events_unknown", "ratio")
+        found = self._all(
+            "SELECT t.report, t.period_label, coalesce(t.region_name, t.region), t.subgroup, "
+            f"{', '.join('t.' + c for c in columns)} FROM statistic_vs_events t "
+            f"WHERE t.measure = ? AND ({where}) ORDER BY t.report, t.period_start, t.region, t.dataset",
+            [measure, *params],
+        )
+        out: dict[tuple[str, str, str, str], list[dict[str, Any]]] = {}
+        for report, period, region, subgroup, *values in found:
+            out.setdefault((report, period, region, subgroup), []).append(
+                dict(zip(columns, values, strict=True))
+            )
+        return out
