@@ -2,15 +2,25 @@
 
 Fixtures (tests/import_fixtures/, invented rows): ucdp_current.csv (CRLF line ends, an HXL row as line 2,
 date_prec 1/2/4/5, a blank best), ucdp_old.csv (best_est/high_est/low_est, MM/DD/YYYY dates, a trailing
-comma on every row), gtd.csv (iday 0, imonth 0, a blank nkill, -99, extended with a resolution date,
-approxdate, an "Unknown" perpetrator) and gtd_latin1.csv (not UTF-8, as GTD's CSV is not).
+comma on every row), ucdp_old_articles.csv (the older schema as its real files fill it: source_office
+blank and the source named in source_article, once over several lines), gtd.csv (iday 0, imonth 0, a
+blank nkill, -99, extended with a resolution date, approxdate, an "Unknown" perpetrator) and
+gtd_latin1.csv (not UTF-8, as GTD's CSV is not).
+
+One file is real: real/ucdp_ged_excerpt.csv, 71 records of a UCDP GED export for Pakistan (CC BY 4.0;
+attribution in real/README.md). Its test checks every filter against counts DuckDB computes from the
+file itself, not against numbers written down here.
 """
 
 from __future__ import annotations
 
+import csv
+import io
+import shutil
 import tomllib
 from datetime import date
 
+import duckdb
 import pytest
 
 from ctl.importers.formats import detect, read_layout
@@ -79,6 +89,23 @@ def test_ucdp_older_schema_with_trailing_commas_and_us_dates(imported):
     assert first["region"] == "kp"  # North-West Frontier Province
     assert span(second) == (date(2009, 10, 17), date(2009, 10, 23), "week")
     assert (second["region"], second["line"], second["sources"]) == ("fata", 3, ["Dawn", "AFP"])
+
+
+def test_ucdp_older_files_name_their_source_in_source_article(project):
+    result = project.import_("ucdp", "ucdp_old_articles.csv")
+    assert result.exit_code == 0, result.output
+    e = project.events("import_id = 'ucdp_old_articles'")
+    sources = {i.split("/")[1]: (r["sources"], r["source_count"], r["line"]) for i, r in e.items()}
+    assert sources == {
+        "701": (["Invented Daily website, Peshawar, in English 02 Mar 09"], 1, 2),  # office blank
+        "702": (["(1) Invented datasheet\n\n(2) Invented wire story\n1 May 2010\nInvented Monitoring"], 1, 3),
+        "703": (["Invented Wire"], 1, 8),  # an office given wins over the article
+    }
+    found = project.ctl(
+        "timeline", 'source:"Invented Daily website, Peshawar, in English 02 Mar 09"', "--format", "csv"
+    )
+    assert found.exit_code == 0, found.output
+    assert [line.split(",", 1)[0] for line in found.stdout.splitlines()[1:]] == ["ucdp_old_articles/701"]
 
 
 def test_ucdp_layouts_are_read_from_the_first_bytes():
@@ -178,3 +205,97 @@ def test_every_format_filters_together(imported):
     assert result.exit_code == 0, result.output
     found = [line.split(",", 1)[0] for line in result.stdout.splitlines()[1:]]
     assert found == ["ucdp_old/501", "gtd/201001000001", "ucdp_current/9001", "gtd/201207040001"]
+
+
+# -- a real UCDP GED excerpt --------------------------------------------------------------------------
+
+REAL = FIXTURES / "real" / "ucdp_ged_excerpt.csv"
+
+
+@pytest.fixture(scope="module")
+def real(tmp_path_factory: pytest.TempPathFactory) -> Project:
+    project = make_project(tmp_path_factory.mktemp("real-ucdp"))
+    shutil.copyfile(REAL, project.data("ged_pakistan.csv"))
+    result = project.import_("auto", "ged_pakistan.csv", "--id", "ged_pakistan")
+    assert result.exit_code == 0, result.output
+    assert "71 rows, 71 events, 0 skipped" in result.output
+    return project
+
+
+def independent(where: str) -> list[str]:
+    """The ids of the file's records that match `where`, read by DuckDB straight from the file."""
+    sql = (
+        f"SELECT id FROM read_csv('{REAL}', header = true, all_varchar = true, null_padding = true, "
+        f"parallel = false) WHERE {where} ORDER BY id"
+    )
+    with duckdb.connect() as con:
+        return [f"ged_pakistan/{i}" for (i,) in con.execute(sql).fetchall()]
+
+
+def timeline(project: Project, *args: str) -> list[str]:
+    result = project.ctl("timeline", "--dataset", "ged_pakistan", *args, "--format", "csv")
+    assert result.exit_code == 0, result.output
+    return sorted(
+        (row["id"] for row in csv.DictReader(io.StringIO(result.stdout))), key=lambda i: int(i.split("/")[1])
+    )
+
+
+SPAN = (  # the records overlapping 2010, as --since/--until keep them
+    "strptime(date_start, '%m/%d/%Y %H:%M:%S') <= DATE '2010-12-31' "
+    "AND strptime(date_end, '%m/%d/%Y %H:%M:%S') >= DATE '2010-01-01'"
+)
+
+
+@pytest.mark.parametrize(
+    ("args", "where"),
+    [
+        ((), "true"),
+        (("--group", "TTP"), "'TTP' IN (side_a, side_b)"),
+        (("--region", "KP"), "adm_1 = 'Khyber Pakhtunkwa Province'"),
+        (("--region", "FATA"), "adm_1 = 'Federally Administered Tribal Areas'"),  # not folded into KP
+        (("--region", "Sindh"), "adm_1 = 'Sindh Province'"),
+        (("--region", "Balochistan"), "adm_1 = 'Balochistan Province'"),
+        (("--region", "AJK"), "adm_1 = 'Azad Jammu & Kashmir'"),
+        (("--region", "Pakistan"), "country = 'Pakistan'"),
+        (("--group", "TTP", "--region", "KP"), "'TTP' IN (side_a, side_b) AND adm_1 ILIKE 'Khyber%'"),
+        (("--since", "2010-01-01", "--until", "2010-12-31"), SPAN),
+        (("--type", "operation"), "type_of_violence = '1'"),  # state-based
+        (("--type", "attack"), "type_of_violence IN ('2', '3')"),  # non-state and one-sided
+    ],
+)
+def test_real_ucdp_excerpt_filters_as_duckdb_reads_the_file(real, args, where):
+    expected = independent(where)
+    assert expected, "every filter here selects some records"
+    assert timeline(real, *args) == expected
+
+
+def test_real_ucdp_excerpt_keeps_values_and_lines(real):
+    e = real.events("import_id = 'ged_pakistan'")
+    with REAL.open(encoding="utf-8", newline="") as f:  # each record's first line, as csv counts them
+        reader = csv.reader(f)
+        next(reader)
+        lines, start = {}, 2
+        for record in reader:
+            lines[f"ged_pakistan/{record[0]}"] = start
+            start = reader.line_num + 1
+    assert {i: r["line"] for i, r in e.items()} == lines
+    assert (lines["ged_pakistan/51811"], lines["ged_pakistan/51908"]) == (35, 114)  # 51810 spans lines 30-34
+
+    operation = e["ged_pakistan/51813"]  # date_prec 4: the span UCDP gives, at month precision
+    assert span(operation) == (date(2010, 2, 24), date(2010, 3, 3), "month")
+    assert (operation["groups"], operation["actors"], operation["region"]) == (["TTP"], ["Pakistan"], "fata")
+    assert (operation["sources"], operation["source_count"]) == (["BBC Monitoring South Asia"], 1)
+    # best_est 2 above high_est 1, as the file has it: kept, not "corrected"
+    odd = e["ged_pakistan/51811"]
+    assert [odd[k] for k in ("fatalities_low", "fatalities_best", "fatalities_high")] == [1, 2, 1]
+    # source_office blank: the source is the article, over several lines
+    assert e["ged_pakistan/51817"]["sources"] == [
+        "Two members of local peace council shot dead in Pakistan's Swat\n20 April 2010\nBBC Monitoring"
+    ]
+    assert e["ged_pakistan/51720"]["sources"] == ["R 27/3 1990"]
+    with duckdb.connect() as con:
+        (best,) = con.execute(
+            f"SELECT sum(best_est::INTEGER) FROM read_csv('{REAL}', header = true, all_varchar = true, "
+            "null_padding = true, parallel = false)"
+        ).fetchone()
+    assert sum(r["fatalities_best"] for r in e.values()) == best

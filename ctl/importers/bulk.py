@@ -269,6 +269,18 @@ def load_events(con, jobs: list[ImportJob], progress: Progress | None = None) ->
 # -- verifying ----------------------------------------------------------------------------------------
 
 
+def _insert_pairs(con, table: str, pairs: list[tuple[int, int]]) -> None:
+    """Rows of two integers into a TEMP table, in one statement. Not executemany: that runs one INSERT
+    per row (about 0.4 ms each), and a real export can have tens of thousands of records with line
+    breaks in their quoted fields (UCDP's source_article, ACLED's notes): 12 s for 30,000."""
+    if pairs:
+        first, second = zip(*pairs, strict=True)
+        con.execute(
+            f"INSERT INTO {table} SELECT unnest(?::BIGINT[]), unnest(?::BIGINT[])",
+            [list(first), list(second)],
+        )
+
+
 def _fix_lines(
     con, import_id: str, line: str, hxl: bool, breaks: list[tuple[int, int]], rejected_lines: list[int]
 ) -> None:
@@ -281,18 +293,14 @@ def _fix_lines(
     it, that is the good records before it).
     """
     con.execute("CREATE OR REPLACE TEMP TABLE _nl (k BIGINT, cum BIGINT)")
-    if breaks:
-        running = 0
-        cumulative = []
-        for k, nl in breaks:
-            running += nl
-            cumulative.append((k, running))
-        con.executemany("INSERT INTO _nl VALUES (?, ?)", cumulative)
+    running = 0
+    cumulative = []
+    for k, nl in breaks:
+        running += nl
+        cumulative.append((k, running))
+    _insert_pairs(con, "_nl", cumulative)
     con.execute("CREATE OR REPLACE TEMP TABLE _rej (good_before BIGINT, n BIGINT)")
-    if rejected_lines:
-        con.executemany(
-            "INSERT INTO _rej VALUES (?, ?)", [(ln - 2 - i, i + 1) for i, ln in enumerate(rejected_lines)]
-        )
+    _insert_pairs(con, "_rej", [(ln - 2 - i, i + 1) for i, ln in enumerate(rejected_lines)])
     con.execute(
         f"CREATE OR REPLACE TEMP TABLE _lines AS SELECT rowid AS rid, {line} AS l FROM event_index "
         "WHERE import_id = ?",

@@ -96,6 +96,7 @@ UCDP = Format(
         "side_a",
         "side_b",
         "number_of_sources",
+        "source_article",
         "source_office",
         "source_headline",
         "where_prec",

@@ -10,7 +10,10 @@
 -- unknown. ACLED codes "no information" as 0, which stays 0; a blank field is unknown (NULL).
 -- Types: battles and air/drone strikes are operations; other explosions/remote violence and violence
 -- against civilians are attacks; strategic developments are truces (agreements), operations (arrests)
--- or other; protests and riots are other. `dataset_type` keeps ACLED's own.
+-- or other; protests and riots are other. Exports made before ACLED's 2019 revision use the older
+-- names, which have no sub-event type: "Battle-No change of territory" (and its "Battle-Government
+-- regains territory" / "Battle-Non-state actor overtakes territory" siblings) is a battle, "Remote
+-- violence" an explosion/remote violence. `dataset_type` keeps ACLED's own.
 -- Actors: actor1, assoc_actor_1 (a `; ` list), actor2, assoc_actor_2, resolved by db/post/40_names.sql.
 WITH p AS (
     SELECT
@@ -59,9 +62,9 @@ SELECT
     CASE tp WHEN 2 THEN day + 3 WHEN 3 THEN last_day(day) ELSE day END AS date_end,
     CASE tp WHEN 2 THEN 'week' WHEN 3 THEN 'month' ELSE 'day' END AS precision,
     CASE
-        WHEN et = 'battles' THEN 'operation'
+        WHEN et = 'battles' OR starts_with(et, 'battle-') THEN 'operation'
         WHEN et = 'explosions/remote violence' AND st = 'air/drone strike' THEN 'operation'
-        WHEN et IN ('explosions/remote violence', 'violence against civilians') THEN 'attack'
+        WHEN et IN ('explosions/remote violence', 'remote violence', 'violence against civilians') THEN 'attack'
         WHEN et = 'strategic developments' AND st = 'agreement' THEN 'truce'
         WHEN et = 'strategic developments' AND st = 'arrests' THEN 'operation'
         ELSE 'other'

@@ -10,6 +10,9 @@
 -- Types: 1 state-based (a government against an organised group) is an operation; 2 non-state and
 -- 3 one-sided (against civilians) are attacks; `dataset_type` keeps UCDP's kind and conflict name.
 -- Actors: side_a, side_b. Places: adm_1 ("Khyber Pakhtunkwa province"; FATA stays FATA), country.
+-- Sources: source_office (the outlets, a `;` list); where it is blank, as in most rows of the older
+-- files, source_article, which there names the source ("Dawn website, Karachi, in English 27 Aug 08",
+-- "SATP Pakistan datasheet").
 WITH p AS (
     SELECT
         _ordinal,
@@ -27,7 +30,8 @@ WITH p AS (
         imp_text(side_a) AS side_a,
         imp_text(side_b) AS side_b,
         imp_code(number_of_sources) AS nsrc,
-        imp_list(source_office) AS sources,
+        CASE WHEN len(imp_list(source_office)) > 0 THEN imp_list(source_office) ELSE imp_list(source_article) END
+            AS sources,
         imp_text(source_headline) AS headline,
         imp_text(where_description) AS where_description,
         imp_text(where_coordinates) AS place,

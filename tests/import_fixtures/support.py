@@ -1,7 +1,8 @@
 """Shared by tests/test_import_*.py: a throwaway project with the bundled seeds and these fixture files.
 
 The fixture CSVs here are written for the tests (invented rows in the shape of each export, every
-quirk the importers handle); no third-party data is committed.
+quirk the importers handle); no ACLED or GTD data is committed. The one exception, real/ (a UCDP GED
+excerpt, CC BY 4.0, see real/README.md), is not copied into projects: its test copies it itself.
 """
 
 from __future__ import annotations
