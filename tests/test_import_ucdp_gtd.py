@@ -183,6 +183,32 @@ def test_gtd_latin1_file_is_read_and_its_encoding_recorded(imported):
     assert entries["gtd_latin1"]["encoding"] == "latin-1" and "encoding" not in entries["gtd"]
 
 
+def test_a_us_state_named_washington_is_not_washington_dc(project):
+    """Found importing a real GTD file: "Washington" (the state, GTD's provstate) resolved to the
+    region Washington, D.C. through the seeds' bare alias "Washington". GTD calls the city's district
+    "District of Columbia"."""
+    header, first = project.data("gtd.csv").read_text(encoding="utf-8").splitlines()[:2]
+    row = first.split(",")
+    cols = header.split(",")
+    for col, value in (("eventid", "201304150001"), ("country", "217"), ("country_txt", "United States"),
+                       ("provstate", "Washington"), ("city", "Seattle")):  # fmt: skip
+        row[cols.index(col)] = value
+    dc = [*row]
+    dc[cols.index("eventid")], dc[cols.index("provstate")] = "201304150002", "District of Columbia"
+    dc[cols.index("city")] = "Washington DC"
+    project.data("gtd_us.csv").write_text(
+        "\n".join([header, ",".join(row), ",".join(dc)]) + "\n", encoding="utf-8"
+    )
+
+    assert project.import_("gtd", "gtd_us.csv").exit_code == 0
+
+    events = project.events("dataset = 'gtd'")
+    assert events["gtd_us/201304150001"]["region"] == "united-states"  # the state: left in its country
+    assert events["gtd_us/201304150002"]["region"] == "washington-dc"
+    shown = project.ctl("timeline", "region:Washington", "-f", "csv").output
+    assert "gtd_us/201304150002" in shown and "gtd_us/201304150001" not in shown
+
+
 def test_gtd_bad_dates_are_bad_rows(project):
     text = project.data("gtd.csv").read_text(encoding="utf-8")
     project.data("gtd_bad.csv").write_text(
