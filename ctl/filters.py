@@ -246,8 +246,8 @@ def _region_ids_sql() -> str:
 
 # A lookup turns a small query (over aliases, party_combos, place_regions: never the events) into SQL
 # for its one value, a list: `inline` nests it as a subquery; a caller that can run queries may run it
-# first and bind the list as a parameter (ctl.tui.data), which leaves DuckDB a plain condition on the
-# scanned columns: it can then skip row groups for a `LIMIT` (a subquery there becomes a join).
+# first and bind the list as a parameter (ctl.tui.data), which keeps the name matching (LIKE, NOT
+# EXISTS over aliases) out of the plan of the scan over a million events.
 Lookup = Callable[[str, list, str], tuple[str, list]]
 
 
@@ -256,28 +256,22 @@ def inline(sql: str, params: list, type_: str) -> tuple[str, list]:
 
 
 def _index_names(key: str, value: str, lookup: Lookup) -> tuple[str, list]:
-    """A group or actor term on `event_index`. A curated event holds its id lists itself; an imported
-    one holds the key of its combination of actor fields, whose lists `party_combos` holds (a few
-    hundred rows for a million events): the names are matched once per combination, and each event
-    is kept by its key. NULL-safe, as an imported event's own lists are NULL."""
-    kind = key
-    ids, p = lookup(_ids_sql(kind)[1:-1], _alias_params(value), "VARCHAR[]")
-    if kind == "group":
-        test = "list_has_any({a}group_ids, {ids})"
-        own_p, combo_p = p, p
+    """A group or actor term on `event_index`: every event holds the key of a row of `party_combos`,
+    its combination of actor fields (an imported event) or its own lists (a curated one), a few
+    hundred rows for a million events. The names are matched once per combination, and each event is
+    kept by its key: one hash lookup per event (db/post/40_names.sql)."""
+    ids, p = lookup(_ids_sql(key)[1:-1], _alias_params(value), "VARCHAR[]")
+    if key == "group":
+        test = f"list_has_any(c.group_ids, {ids})"
     else:
         norm = normalise(value)
         names, pn = lookup(_UNRESOLVED_SQL[1:-1], [norm, _like(norm), norm, norm], "VARCHAR[]")
-        test = "(list_has_any({a}actor_ids, {ids}) OR list_has_any({a}unresolved, " + names + "))"
-        own_p, combo_p = p + pn, p + pn
+        test = f"(list_has_any(c.actor_ids, {ids}) OR list_has_any(c.unresolved, {names}))"
+        p = p + pn
     keys, pk = lookup(
-        "SELECT coalesce(list(c.party_key), []::UBIGINT[]) FROM party_combos c WHERE "
-        + test.replace("{a}", "c.").replace("{ids}", ids),
-        combo_p,
-        "UBIGINT[]",
+        f"SELECT coalesce(list(c.party_key), []::UBIGINT[]) FROM party_combos c WHERE {test}", p, "UBIGINT[]"
     )
-    own = test.replace("{a}", "t.").replace("{ids}", ids)
-    return f"(coalesce({own}, false) OR coalesce(list_contains({keys}, t.party_key), false))", own_p + pk
+    return f"coalesce(t.party_key IN (SELECT unnest({keys})), false)", pk
 
 
 def _condition(term: Term, target: Target, lookup: Lookup = inline) -> tuple[str, list]:
@@ -295,7 +289,7 @@ def _condition(term: Term, target: Target, lookup: Lookup = inline) -> tuple[str
         return f"({end} >= ? AND {start} <= ?)", [p.start, p.end]
     if key == "region":
         # An event whose region is unknown is in no region: `-region:KP` keeps it (NULL-safe).
-        if target == "index":
+        if target == "index":  # as _index_names, by the key of a row of `place_regions`
             regions, p = lookup(_region_list_sql(), _alias_params(value), "VARCHAR[]")
             places, pp = lookup(
                 "SELECT coalesce(list(p.place_key), []::UBIGINT[]) FROM place_regions p "
@@ -303,11 +297,7 @@ def _condition(term: Term, target: Target, lookup: Lookup = inline) -> tuple[str
                 p,
                 "UBIGINT[]",
             )
-            sql = (
-                f"(coalesce(list_contains({regions}, t.region), false) "
-                f"OR coalesce(list_contains({places}, t.place_key), false))"
-            )
-            return sql, p + pp
+            return f"coalesce(t.place_key IN (SELECT unnest({places})), false)", pp
         return f"coalesce(t.region IN ({_region_ids_sql()}), false)", _alias_params(value)
     if key == "search":
         like = f"%{_like(value)}%"

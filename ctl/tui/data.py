@@ -8,12 +8,12 @@ a replaced file sees the old one until all of them are closed.
 
 Speed at a million events: the counts, pages, facets and density read the table `event_index`
 (db/importers/index.sql), which the `timeline` view projects (db/post/60_views.sql), with filters
-compiled for it (`compile_terms(..., "index")`): every condition tests the stored columns, so DuckDB
-filters while it scans, and an imported event's names are looked up by the key of its combination of
-actor fields (`party_combos`) or of its place (`place_regions`), a few hundred rows, never per event.
-A page joins in the names of the rows it keeps only; facets count per combination first, then
-spread those counts over the names. Only the detail of one event reads the `timeline` view.
-tests/test_tui_data.py checks every call against the same question put to the `timeline` view.
+compiled for it (`compile_terms(..., "index")`): every event holds the key of its names (a row of
+`party_combos`: an imported event's combination of actor fields, or a curated event's own lists) and
+of its place (`place_regions`), a few hundred rows for a million events, so a name filter is one hash
+lookup per event and a facet counts per key before it spreads the counts over the names. A page
+joins in the names of the rows it keeps only. Only the detail of one event reads the `timeline` view.
+tests/test_tui_index.py checks every call against the same question put to the `timeline` view.
 """
 
 from __future__ import annotations
@@ -560,21 +560,17 @@ class Store:
     # fields, a place, a pair of years), which is one pass over the events, then over the names those
     # keys stand for, which are few.
     FACET_SQL: ClassVar[dict[str, str]] = {
-        "group": f"SELECT g.id, g.name, sum(x.n) FROM (SELECT unnest({NAMES.format('group_ids')}) AS gid, "
-        "t.n FROM (SELECT t.group_ids, t.party_key, count(*) AS n FROM event_index t WHERE {where} "
-        "GROUP BY ALL) t LEFT JOIN party_combos c ON c.party_key = t.party_key) x "
-        "JOIN groups g ON g.id = x.gid GROUP BY ALL",
-        "actor": f"SELECT a.id, a.name, sum(x.n) FROM (SELECT unnest({NAMES.format('actor_ids')}) AS aid, "
-        "t.n FROM (SELECT t.actor_ids, t.party_key, count(*) AS n FROM event_index t WHERE {where} "
-        "GROUP BY ALL) t LEFT JOIN party_combos c ON c.party_key = t.party_key) x "
-        "JOIN actors a ON a.id = x.aid GROUP BY ALL",
+        "group": "SELECT g.id, g.name, sum(x.n) FROM (SELECT unnest(list_distinct(c.group_ids)) AS gid, t.n "
+        "FROM (SELECT t.party_key, count(*) AS n FROM event_index t WHERE {where} GROUP BY ALL) t "
+        "JOIN party_combos c ON c.party_key = t.party_key) x JOIN groups g ON g.id = x.gid GROUP BY ALL",
+        "actor": "SELECT a.id, a.name, sum(x.n) FROM (SELECT unnest(list_distinct(c.actor_ids)) AS aid, t.n "
+        "FROM (SELECT t.party_key, count(*) AS n FROM event_index t WHERE {where} GROUP BY ALL) t "
+        "JOIN party_combos c ON c.party_key = t.party_key) x JOIN actors a ON a.id = x.aid GROUP BY ALL",
         "type": "SELECT t.type, t.type, count(*) FROM event_index t WHERE {where} GROUP BY ALL",
         "dataset": "SELECT t.dataset, t.dataset, count(*) FROM event_index t WHERE {where} GROUP BY ALL",
-        "region": "SELECT r.id, r.name, sum(x.n) FROM (SELECT coalesce(t.region, p.region) AS region, t.n "
-        "FROM (SELECT t.region, t.place_key, count(*) AS n FROM event_index t WHERE {where} GROUP BY ALL) t "
-        "LEFT JOIN place_regions p ON p.place_key = t.place_key) x "
-        "JOIN region_tree rt ON rt.region_id = x.region JOIN regions r ON r.id = rt.ancestor_id "
-        "GROUP BY ALL",
+        "region": "SELECT r.id, r.name, sum(t.n) FROM (SELECT t.place_key, count(*) AS n FROM event_index t "
+        "WHERE {where} GROUP BY ALL) t JOIN place_regions p ON p.place_key = t.place_key "
+        "JOIN region_tree rt ON rt.region_id = p.region JOIN regions r ON r.id = rt.ancestor_id GROUP BY ALL",
         "date": "SELECT y::VARCHAR, y::VARCHAR, sum(x.n) FROM (SELECT unnest(range(t.y0, t.y1 + 1)) AS y, "
         "t.n FROM (SELECT year(t.date_start) AS y0, year(t.date_end) AS y1, count(*) AS n FROM event_index t "
         "WHERE {where} GROUP BY ALL) t) x GROUP BY ALL",

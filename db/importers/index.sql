@@ -23,7 +23,10 @@ SELECT
     fatalities_low, fatalities_best, fatalities_high, injuries, actor_ids, group_ids, unresolved, admin1,
     latitude, longitude, geo_precision,
     NULL::VARCHAR AS country, NULL::VARCHAR AS party1, NULL::VARCHAR AS party2, NULL::VARCHAR AS party3,
-    NULL::VARCHAR AS party4, NULL::UBIGINT AS party_key, NULL::UBIGINT AS place_key,
+    -- Keys of their own, so that party_combos and place_regions (db/post/40_names.sql) list curated
+    -- events too and a name filter is one key lookup for every event (ctl.filters, "index").
+    NULL::VARCHAR AS party4, hash('curated', id) AS party_key,
+    CASE WHEN region IS NOT NULL THEN hash('curated', region) END AS place_key,
     NULL::VARCHAR AS bad
 FROM timeline;  -- the live view: the curated events
 

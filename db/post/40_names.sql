@@ -10,7 +10,7 @@
 CREATE TEMP TABLE combo_counts AS
 SELECT import_id, party_key, party1, party2, party3, party4, count(*) AS n
 FROM event_index
-WHERE party_key IS NOT NULL
+WHERE party_key IS NOT NULL AND dataset <> 'curated'
 GROUP BY ALL;
 
 CREATE TEMP TABLE combos AS
@@ -99,6 +99,13 @@ SELECT
 FROM combos k
 LEFT JOIN lists l ON l.party_key = k.party_key;
 
+-- A curated event is a combination of its own (its key is its id's hash), with the lists it holds, so
+-- the table answers "which events name X" for every event, curated or imported.
+INSERT INTO party_combos
+SELECT party_key, actors, actor_ids, groups, group_ids, coalesce(unresolved, []::VARCHAR[])
+FROM event_index
+WHERE dataset = 'curated';
+
 -- Places: admin1 (province) to a region, within the country. The country resolves by alias; admin1
 -- by alias (whole, without a trailing ` province`, without a trailing `(...)`) among that country's
 -- sub-regions, so Punjab in India never lands in Pakistan's Punjab. FATA stays FATA: it is a region of
@@ -107,7 +114,7 @@ LEFT JOIN lists l ON l.party_key = k.party_key;
 CREATE TEMP TABLE place_counts AS
 SELECT import_id, place_key, admin1, country, count(*) AS n
 FROM event_index
-WHERE place_key IS NOT NULL
+WHERE place_key IS NOT NULL AND dataset <> 'curated'
 GROUP BY ALL;
 
 CREATE TEMP TABLE places AS SELECT DISTINCT place_key, admin1, country FROM place_counts;
@@ -151,6 +158,10 @@ SELECT
 FROM places p
 LEFT JOIN countries k ON k.country = p.country
 LEFT JOIN admin_hits h ON h.place_key = p.place_key AND h.rank = 1;
+
+-- A curated event's region is a place of its own (the region id's hash), as for party_combos above.
+INSERT INTO place_regions
+SELECT DISTINCT place_key, region, NULL FROM event_index WHERE dataset = 'curated' AND place_key IS NOT NULL;
 
 -- The unresolved names, with how often each import mentions them (the import summary lists the most
 -- frequent; the actor filter matches them by norm).
