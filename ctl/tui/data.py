@@ -272,7 +272,7 @@ class Store:
         self._total: int | None = None  # the database does not change under a store: asked once
         self._date_width: int | None = None
         # Per filter (Query.key): its count, and an event whose row index is known with its sort key.
-        self._matched: dict[Any, int] = {}
+        self._matched: dict[Any, tuple[int, date | None, date | None]] = {}  # count, first and last start
         self._anchors: dict[Any, tuple[int, tuple]] = {}
         self._conditions: dict[Any, tuple[str, list]] = {}  # `_resolved`
         self._keys: dict[str, tuple] = {}  # the sort keys of the rows `_page` read last
@@ -383,8 +383,10 @@ class Store:
         return self._date_width
 
     def counts(self, q: Query) -> Counts:
-        matched = self._filtered(q, "SELECT count(*) FROM event_index t WHERE {where}")[0][0]
-        self._remember(self._matched, q.key, matched)
+        matched, first, last = self._filtered(
+            q, "SELECT count(*), min(t.date_start), max(t.date_start) FROM event_index t WHERE {where}"
+        )[0]
+        self._remember(self._matched, q.key, (matched, first, last))
         return Counts(matched, self.total(), self.date_width())
 
     def counts_and_position(self, q: Query, event_id: str | None) -> tuple[Counts, int | None]:
@@ -398,15 +400,15 @@ class Store:
         if key is None:
             return self.counts(q), None
         start, end, _ = key
-        matched, before, ties = self._filtered(
+        matched, before, ties, first, last = self._filtered(
             q,
             "SELECT count(*), count(*) FILTER (WHERE t.date_start < ? OR (t.date_start = ? "
-            "AND t.date_end < ?)), count(*) FILTER (WHERE t.date_start = ? AND t.date_end = ?) "
-            "FROM event_index t WHERE {where}",
+            "AND t.date_end < ?)), count(*) FILTER (WHERE t.date_start = ? AND t.date_end = ?), "
+            "min(t.date_start), max(t.date_start) FROM event_index t WHERE {where}",
             [start, start, end, start, end],
             first=True,
         )[0]
-        self._remember(self._matched, q.key, matched)
+        self._remember(self._matched, q.key, (matched, first, last))
         counts = Counts(matched, self.total(), self.date_width())
         if not ties:
             return counts, None
@@ -448,7 +450,7 @@ class Store:
         the anchor's sort key on (keyset paging), and a page in the back half from the end. Each read
         is confined to a window of dates first when it can be (`_windowed`)."""
         anchored = self._anchors.get(q.key)
-        matched = self._matched.get(q.key)
+        matched = self._matched.get(q.key, (None,))[0]
         if anchored is not None and abs(offset - anchored[0]) <= ANCHOR_REACH:
             at, key = anchored
             if offset >= at:
@@ -460,7 +462,7 @@ class Store:
         if matched is not None and offset > matched // 2:
             end = min(
                 offset + limit, matched
-            )  # rows [offset, end) are [matched - end, matched - offset) from the end
+            )  # rows [offset, end): [matched - end, matched - offset) from the end
             if end <= offset:
                 return []
             return self._windowed(q, "desc", None, end - offset, matched - end)[::-1]
@@ -476,26 +478,37 @@ class Store:
         date, often newest first. DuckDB reads the table from the start, so a scan for the oldest
         rows meets them last; a bound on the date lets it skip the row groups outside the window by
         their min/max dates. The bounds are quantiles of the start dates (`_date_marks`); a window
-        is sized to hold about four times the rows wanted, from the filter's count."""
-        matched = self._matched.get(q.key)
-        need = offset + limit
+        is sized to hold about four times the rows wanted, from the filter's count and date span."""
+        found = self._matched.get(q.key)
         marks = self._date_marks()
+        need = offset + limit
         slack = self.WINDOW_SLACK
-        if matched is None or not marks or matched < slack * need:
+        if found is None or found[1] is None or not marks or found[0] < slack * need:
             return self._page(q, side, key, limit, offset)
+        matched, first, last = found
+
+        def below(day: date) -> float:  # the share of all events that start before `day`, about
+            return max((f for f, d in marks if d <= day), default=0.0)
+
+        def above(day: date) -> float:
+            return min((f for f, d in marks if d >= day), default=1.0)
+
+        # The matches lie between `first` and `last`: a window holding `want` of all events there
+        # holds about `slack` times the rows needed, if they are spread evenly.
+        want = slack * need / matched * (above(last) - below(first))
         forward = side in ("", ">=")
-        if not forward:
-            marks = [(1 - f, d) for f, d in reversed(marks)]  # fractions counted from the end
-        past = (lambda d: d <= key[0]) if forward else (lambda d: d >= key[0])
-        start = max((f for f, d in marks if past(d)), default=0.0) if key is not None else 0.0
-        want = slack * need / matched
-        for f, d in marks:
-            if (key is not None and past(d)) or f - start < want:
+        begin = key[0] if key is not None else (first if forward else last)
+        if forward:
+            windows = [(f - below(begin), d) for f, d in marks if d >= begin]
+        else:
+            windows = [(above(begin) - f, d) for f, d in reversed(marks) if d <= begin]
+        for share, bound in windows:
+            if share < want:
                 continue
-            rows = self._page(q, side, key, limit, offset, bound=d)
+            rows = self._page(q, side, key, limit, offset, bound=bound)
             if len(rows) == limit:
                 return rows
-            want = 4 * (f - start)  # too narrow: one four times wider
+            want = 4 * share  # too narrow: one four times wider
         return self._page(q, side, key, limit, offset)
 
     def _date_marks(self) -> list[tuple[float, date]]:
