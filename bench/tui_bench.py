@@ -133,7 +133,7 @@ async def filters(app, texts):
                 and (table.count == 0 or table.row_at(table.cursor) is not None),
             )
             shown = time.perf_counter() - start
-            await until(pilot, lambda: app.busy == 0 and not table._wanted)
+            await until(pilot, lambda: app.busy == 0 and not table._wanted and not main.panes_pending)
             settled = time.perf_counter() - start
             say("FILTER " + json.dumps([text, shown, settled, main.counts.matched, main.counts.total]))
         say("DONE")

@@ -71,6 +71,7 @@ class MainScreen(Screen[None]):
         self.detail: Detail | None = None
         self.facets_shown: bool | None = None  # None: decided by the width
         self._debounce: Timer | None = None
+        self.panes_pending = False  # facets and density wait for the rows to be painted (tests wait too)
 
     def compose(self) -> ComposeResult:
         yield Header(icon="≡")
@@ -174,6 +175,14 @@ class MainScreen(Screen[None]):
         if not counts.matched:
             self.selected_id, self.detail = None, None
             self.query_one(DetailPane).show(None, None, placeholder="No event matches the filter.")
+        # The side panes once the rows are painted: their queries would take the CPU the paint needs.
+        self.panes_pending = True
+        self.call_after_refresh(self._count_panes, q)
+
+    def _count_panes(self, q: Query) -> None:
+        if q is not self.query_:
+            return  # a newer filter came first, and will count them
+        self.panes_pending = False
         self.app.fetch("facets", lambda s: s.facets(q), lambda f: self._faceted(q, f))
         self.app.fetch("density", lambda s: s.density(q), lambda d: self._densified(q, d))
 

@@ -26,14 +26,16 @@ SEEDS = REPO / "seeds"
 
 async def settle(pilot: Pilot, quiet: int = 5, limit: float = 20.0) -> None:
     """Wait until no query is in flight for `quiet` consecutive pauses: a filter's count starts the
-    page, facet and density fetches, and a page starts the detail fetch, so one pause is not enough."""
+    page, then (once painted) the facet and density fetches, and a page starts the detail fetch, so
+    one pause is not enough."""
     app = pilot.app
     assert isinstance(app, CtlApp)
     calm, waited = 0, 0.0
     while calm < quiet and waited < limit:
         await pilot.pause(0.02)
         waited += 0.02
-        calm = calm + 1 if app.busy == 0 and not app.main.table._wanted else 0
+        main = app.main
+        calm = calm + 1 if app.busy == 0 and not main.table._wanted and not main.panes_pending else 0
     await pilot.wait_for_scheduled_animations()
 
 
@@ -74,6 +76,20 @@ def seeded_copy(root: Path) -> tuple[Path, Path]:
     ahead = time.time_ns() + 86_400 * 10**9
     os.utime(db, ns=(ahead, ahead))
     return seeds, db
+
+
+def imported_copy(root: Path) -> tuple[Path, Path]:
+    """The repository's seeds with tests/import_fixtures/acled_q1_2024.csv imported (`ctl import acled
+    --id q1`, as tests/test_import_aggregates.py does): ACLED events around the first quarter of 2024,
+    the period of the bundled CRSS figures. (seeds, db), the database dated ahead as in `seeded_copy`."""
+    from tests.import_fixtures.support import make_project
+
+    project = make_project(root)
+    result = project.import_("acled", "acled_q1_2024.csv", "--id", "q1")
+    assert result.exit_code == 0, result.output
+    ahead = time.time_ns() + 86_400 * 10**9
+    os.utime(project.db, ns=(ahead, ahead))
+    return project.seeds, project.db
 
 
 BROKEN_EVENT = '\n[[event]]\nid = "broken"\ntitle = "Broken"\ntype = "riot"\ndate = "2024-13"\n'
