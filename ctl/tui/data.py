@@ -511,6 +511,10 @@ class Store:
             want = 4 * share  # too narrow: one four times wider
         return self._page(q, side, key, limit, offset)
 
+    def warm(self) -> None:
+        """Compute now what the next filter would otherwise wait for, once per store."""
+        self._date_marks()
+
     def _date_marks(self) -> list[tuple[float, date]]:
         """Quantiles of the events' start dates, as (fraction, date), for `_windowed`; from a sample
         of the row groups in a large database (they need not be exact: a window is checked by what

@@ -185,6 +185,7 @@ class MainScreen(Screen[None]):
         self.panes_pending = False
         self.app.fetch("facets", lambda s: s.facets(q), lambda f: self._faceted(q, f))
         self.app.fetch("density", lambda s: s.density(q), lambda d: self._densified(q, d))
+        self.app.fetch("warm", lambda s: s.warm(), lambda _: None)
 
     def _faceted(self, q: Query, facets: Facets) -> None:
         if q is self.query_:
