@@ -277,6 +277,7 @@ class Store:
         self._conditions: dict[Any, tuple[str, list]] = {}  # `_resolved`
         self._keys: dict[str, tuple] = {}  # the sort keys of the rows `_page` read last
         self._marks: list[tuple[float, date]] | None = None  # `_date_marks`
+        self._memo_lock = threading.Lock()
 
     @classmethod
     def open(cls, db: Path) -> Store:
@@ -434,12 +435,14 @@ class Store:
             key = (*found[0], event_id)
         return key
 
-    @staticmethod
-    def _remember(memo: dict, key: Any, value: Any) -> None:
-        memo.pop(key, None)
-        memo[key] = value
-        while len(memo) > 32:  # the filters of the last minutes; the oldest go
-            memo.pop(next(iter(memo)))
+    def _remember(self, memo: dict, key: Any, value: Any, keep: int = 32) -> None:
+        """Store `value` under `key` as the newest of at most `keep` entries (the filters of the last
+        minutes); several worker threads write, hence the lock."""
+        with self._memo_lock:
+            memo.pop(key, None)
+            memo[key] = value
+            while len(memo) > keep:
+                del memo[next(iter(memo))]
 
     def rows(self, q: Query, offset: int, limit: int) -> list[Row]:
         """The rows [offset, offset + limit) of the filtered timeline, in timeline order.
@@ -559,12 +562,8 @@ class Store:
             f"LEFT JOIN party_combos c ON c.party_key = t.party_key ORDER BY {order}",
             [*extra, limit, offset],
         )
-        keys = self._keys
         for r in found:  # for `counts_and_position`, which the selection of one of them calls
-            keys.pop(r[0], None)
-            keys[r[0]] = (r[7], r[8], r[0])
-        while len(keys) > 4 * 500:
-            keys.pop(next(iter(keys)))
+            self._remember(self._keys, r[0], (r[7], r[8], r[0]), keep=2_000)
         return [Row(i, d, ty, ti, tuple(g), tuple(a), int(n)) for i, d, ty, ti, g, a, n, _, _ in found]
 
     def position(self, q: Query, event_id: str) -> int | None:
