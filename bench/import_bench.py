@@ -2,15 +2,21 @@
 
     python bench/import_bench.py                 # 1,000,000 rows, 3 import runs, 15 query runs
     python bench/import_bench.py --rows 100000 --runs 5
+    python bench/import_bench.py --only-timeline  # the timeline benchmarks alone (no import timing)
 
 1. import-vs-ctas: `ctl import acled FILE` of the synthetic ACLED CSV (bench/synth_acled.py), against
    DuckDB's own `CREATE TABLE t AS SELECT * FROM read_csv(FILE)` of the same file into a fresh
    database file, both as fresh processes, alternating. Target: ratio <= 1.5.
 2. import-peak-rss: the peak resident memory of that import process (os.wait4's rusage of the child,
    so only the import itself counts). Target: <= 1 GiB.
-3. timeline-vs-select-42: on the database the import built (1M events),
+3. timeline-ucdp-vs-select-42: the issue's acceptance command,
+   `ctl timeline --group TTP --dataset ucdp --since 2010-01-01 --until 2010-12-31` (its default table
+   format, its output to /dev/null), against `ctl query 'select 42'`, alternating, on a database of the 1M
+   ACLED rows plus a synthetic UCDP GED file of 50,000 rows (bench/synth_ucdp.py; --ucdp-rows), both
+   imported with `ctl import`: 1,050,008 events with the seeds' own. Target: ratio <= 2.
+4. timeline-acled-csv-vs-select-42: the same database, the earlier shape of this benchmark,
    `ctl timeline --group TTP --dataset acled --since 2010-01-01 --until 2010-12-31 --format csv`
-   against `ctl query 'select 42'`, alternating. Target: ratio <= 2.
+   against `ctl query 'select 42'`. Target: ratio <= 2.
 
 Every run imports into a fresh copy of the repository's seeds and a fresh database under bench/out/
 (git-ignored), so no run profits from another's manifest, hash cache or database. Exit status 1 when a
@@ -40,9 +46,16 @@ PY = sys.executable
 CTL = [PY, "-m", "ctl"]
 sys.path.insert(0, str(BENCH))
 
-from synth_acled import generate  # noqa: E402  (a sibling script, not a package)
+import synth_ucdp  # noqa: E402
+from synth_acled import generate  # noqa: E402  (sibling scripts, not a package)
 
-TIMELINE_ARGS = ["--group", "TTP", "--dataset", "acled", "--since", "2010-01-01", "--until", "2010-12-31"]
+UCDP_ROWS = 50_000
+# The issue's acceptance command, exactly (table format); then the earlier ACLED shape, as csv.
+TIMELINE_UCDP = ["--group", "TTP", "--dataset", "ucdp", "--since", "2010-01-01", "--until", "2010-12-31"]
+TIMELINE_ACLED = [
+    *("--group", "TTP", "--dataset", "acled", "--since", "2010-01-01", "--until", "2010-12-31"),
+    *("--format", "csv"),
+]
 
 
 @dataclass
@@ -73,6 +86,14 @@ def data_file(rows: int) -> Path:
     return path
 
 
+def ucdp_file(rows: int) -> Path:
+    path = OUT / f"ucdp-{rows}.csv"
+    if not path.exists():
+        print(f"generating {path} ...", flush=True)
+        synth_ucdp.generate(rows, path)
+    return path
+
+
 def fresh_project(name: str) -> tuple[Path, Path]:
     """A copy of the repository's seeds (without any manifest) and a database path beside it."""
     project = OUT / name
@@ -81,8 +102,25 @@ def fresh_project(name: str) -> tuple[Path, Path]:
     return project / "seeds", project / ".ctl" / "ctl.duckdb"
 
 
-def import_command(csv: Path, seeds: Path, db: Path) -> list[str]:
-    return [*CTL, "import", "acled", str(csv), "--id", "bench", "--seeds", str(seeds), "--db", str(db)]
+def import_command(csv: Path, seeds: Path, db: Path, fmt: str = "acled", id_: str = "bench") -> list[str]:
+    return [*CTL, "import", fmt, str(csv), "--id", id_, "--seeds", str(seeds), "--db", str(db)]
+
+
+def timeline_db(acled: Path, ucdp: Path) -> list[str]:
+    """Build the timeline benchmarks' database (the ACLED file, then the UCDP one, each with `ctl
+    import`, into a fresh copy of the seeds); the --seeds/--db options that name it."""
+    seeds, db = fresh_project("timeline-db")
+    run(import_command(acled, seeds, db))
+    run(import_command(ucdp, seeds, db, "ucdp", "bench-ucdp"))
+    return ["--seeds", str(seeds), "--db", str(db)]
+
+
+def timeline_commands(paths: list[str]) -> dict[str, list[str]]:
+    """name -> command of the timeline benchmarks (the baseline is `ctl query 'select 42'`)."""
+    return {
+        "timeline-ucdp": [*CTL, "timeline", *TIMELINE_UCDP, *paths],
+        "timeline-acled-csv": [*CTL, "timeline", *TIMELINE_ACLED, *paths],
+    }
 
 
 def ctas_command(csv: Path, db: Path) -> list[str]:
@@ -140,12 +178,40 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--query-runs", type=int, default=15, help="timed timeline/query runs each (default 15)"
     )
+    parser.add_argument(
+        "--ucdp-rows", type=int, default=UCDP_ROWS, help=f"rows of the UCDP CSV (default {UCDP_ROWS:,})"
+    )
+    parser.add_argument("--only-timeline", action="store_true", help="skip the import benchmarks (1 and 2)")
     args = parser.parse_args(argv)
 
     csv = data_file(args.rows)
+    ucdp = ucdp_file(args.ucdp_rows)
     print(
-        f"python {sys.version.split()[0]}; {csv} ({csv.stat().st_size / 2**20:.0f} MiB, {args.rows:,} rows)"
+        f"python {sys.version.split()[0]}; {csv} ({csv.stat().st_size / 2**20:.0f} MiB, {args.rows:,} rows); "
+        f"{ucdp} ({ucdp.stat().st_size / 2**20:.0f} MiB, {args.ucdp_rows:,} rows)"
     )
+    ok = rss_ok = True
+    if not args.only_timeline:
+        ok, rss_ok = import_benchmarks(csv, args.runs)
+
+    paths = timeline_db(csv, ucdp)
+    select42 = [*CTL, "query", "select 42", *paths]
+    q_ok = True
+    for name, timeline in timeline_commands(paths).items():
+        for command in (timeline, select42):  # warm-up, and a failing command must not be timed
+            run(command)
+        shown = subprocess.run(timeline, cwd=REPO, capture_output=True, text=True, check=True).stdout
+        lines = shown.splitlines()
+        print(f"{name}: {len(lines)} lines of output; last: {lines[-1] if lines else ''!r}", flush=True)
+        q_ours, q_base = alternate(
+            lambda t=timeline: run(t).seconds, lambda: run(select42).seconds, args.query_runs
+        )
+        q_ok = report(f"{name}-vs-select-42", q_ours, q_base, 2.0) and q_ok
+    return 0 if ok and rss_ok and q_ok else 1
+
+
+def import_benchmarks(csv: Path, runs: int) -> tuple[bool, bool]:
+    """1 and 2: the import against a CTAS, and the import's peak RSS."""
     measure_import(csv)  # warm-up: the file into the page cache, .pyc files written
     measure_ctas(csv)
     rss: list[float] = []
@@ -155,7 +221,7 @@ def main(argv: list[str] | None = None) -> int:
         rss.append(r.max_rss_mb)
         return r.seconds
 
-    ours, base = alternate(one_import, lambda: measure_ctas(csv).seconds, args.runs)
+    ours, base = alternate(one_import, lambda: measure_ctas(csv).seconds, runs)
     ok = report("import-vs-ctas", ours, base, 1.5)
     peak = max(rss)
     rss_ok = peak <= 1024
@@ -163,17 +229,7 @@ def main(argv: list[str] | None = None) -> int:
         f"import-peak-rss: max {peak:.0f} MiB over {len(rss)} imports (target <= 1024) "
         f"{'PASS' if rss_ok else 'FAIL'}"
     )
-
-    seeds, db = fresh_project("timeline-db")
-    run(import_command(csv, seeds, db))
-    paths = ["--seeds", str(seeds), "--db", str(db)]
-    timeline = [*CTL, "timeline", *TIMELINE_ARGS, "--format", "csv", *paths]
-    select42 = [*CTL, "query", "select 42", *paths]
-    for command in (timeline, select42):  # warm-up, and a failing command must not be timed
-        run(command)
-    q_ours, q_base = alternate(lambda: run(timeline).seconds, lambda: run(select42).seconds, args.query_runs)
-    q_ok = report("timeline-vs-select-42", q_ours, q_base, 2.0)
-    return 0 if ok and rss_ok and q_ok else 1
+    return ok, rss_ok
 
 
 def run_py_benchmarks(benchmark: type, rows: int = 1_000_000) -> list:
@@ -182,12 +238,13 @@ def run_py_benchmarks(benchmark: type, rows: int = 1_000_000) -> list:
         from import_bench import run_py_benchmarks   # bench/ is on sys.path when run.py runs
         found += run_py_benchmarks(Benchmark)
 
-    The data file is generated on first use; the timeline database is built here, once.
+    The data files are generated on first use; the timeline database (the ACLED rows plus UCDP_ROWS
+    UCDP rows) is built here, once.
     """
     csv = data_file(rows)
-    seeds, db = fresh_project("timeline-db")
-    run(import_command(csv, seeds, db))
-    paths = ["--seeds", str(seeds), "--db", str(db)]
+    paths = timeline_db(csv, ucdp_file(UCDP_ROWS))
+    timelines = timeline_commands(paths)
+    select42 = [*CTL, "query", "select 42", *paths]
 
     def import_seconds(_: list[str]) -> float:
         return measure_import(csv).seconds
@@ -216,12 +273,8 @@ def run_py_benchmarks(benchmark: type, rows: int = 1_000_000) -> list:
             measure=lambda c: import_rss(c) if "import" in c else 1024.0,
             unit="MiB",
         ),
-        benchmark(
-            f"timeline-group-dataset-{size}-vs-select-42",
-            [*CTL, "timeline", *TIMELINE_ARGS, "--format", "csv", *paths],
-            [*CTL, "query", "select 42", *paths],
-            2.0,
-        ),
+        benchmark(f"timeline-ucdp-{size}-vs-select-42", timelines["timeline-ucdp"], select42, 2.0),
+        benchmark(f"timeline-acled-csv-{size}-vs-select-42", timelines["timeline-acled-csv"], select42, 2.0),
     ]
 
 

@@ -76,8 +76,9 @@ def benchmarks() -> list[Benchmark]:
                 prints_42,
             )
         )
-    # Issue 4: a 1M-row ACLED-shaped import beside a bare DuckDB CTAS, its peak RSS, and a filtered
-    # timeline at 1M events beside `ctl query 'select 42'` (bench/import_bench.py).
+    # Issue 4: a 1M-row ACLED-shaped import beside a bare DuckDB CTAS, its peak RSS, and the filtered
+    # timeline of the acceptance line (`--group TTP --dataset ucdp`, 2010) on 1M ACLED + 50k UCDP events
+    # beside `ctl query 'select 42'`, plus its earlier ACLED/csv shape (bench/import_bench.py).
     from import_bench import run_py_benchmarks
 
     found += run_py_benchmarks(Benchmark)
