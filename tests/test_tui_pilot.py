@@ -15,11 +15,14 @@ from textual.command import CommandPalette
 from textual.pilot import Pilot
 from textual.widgets import Input, Static
 
+from ctl import reports
 from ctl.db import rebuild
+from ctl.filters import Term, parse
 from ctl.tui import app as app_module
 from ctl.tui.actions import ACTIONS, SCOPE_TITLES, help_rows, in_scope, keys_label
 from ctl.tui.aggregates import AggregatesScreen
 from ctl.tui.app import CtlApp
+from ctl.tui.data import Store, compile_query
 from ctl.tui.detail import DetailPane
 from ctl.tui.errors import ErrorScreen
 from ctl.tui.facets import SEP, FacetList
@@ -28,7 +31,7 @@ from ctl.tui.main import MainScreen
 from ctl.tui.table import CACHE_PAGES, PAGE_SIZE, EventTable
 
 sys.path.insert(0, str(Path(__file__).parent / "tui_apps"))
-from harness import BROKEN_EVENT, copy_seeds, make_app, plain, seeded_copy, settle, sync
+from harness import BROKEN_EVENT, copy_seeds, imported_copy, make_app, plain, seeded_copy, settle, sync
 from synthetic import build_synthetic
 
 MAY_2024 = "2024-05-pk-us-ct-dialogue"
@@ -345,6 +348,165 @@ async def test_aggregates_view_switches_measure(seeded: tuple[Path, Path]) -> No
         assert "1,463" in plain(screen.query_one("#aggregates", Static))
         await pilot.press("escape")
         assert app.screen is app.main
+
+
+# -- the figures view: reported figures beside imported events, and the main screen's filter
+
+
+@pytest.fixture(scope="module")
+def imported(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
+    """The seeds with tests/import_fixtures/acled_q1_2024.csv imported (ACLED events of 2024-Q1)."""
+    return imported_copy(tmp_path_factory.mktemp("imported"))
+
+
+async def open_figures(pilot: Pilot) -> AggregatesScreen:
+    await settle(pilot)
+    await pilot.press("a")
+    await settle(pilot)
+    screen = pilot.app.screen
+    assert isinstance(screen, AggregatesScreen)
+    return screen
+
+
+@sync
+async def test_figures_show_the_imported_events_beside_each_reported_count(
+    imported: tuple[Path, Path],
+) -> None:
+    app = make_app(imported)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_figures(pilot)
+        text = plain(screen.query_one("#aggregates", Static))
+        headings = [line.split() for line in text.splitlines() if line.startswith("REGION")]
+        assert headings and all(h[-4:] == ["REPORTED", "DERIVED", "SHARE", "ACLED"] for h in headings)
+        q1 = text[text.index("2024-Q1") :]
+        rows = {line.split("  ")[0]: line for line in q1.splitlines()[2:7]}
+        # reported (or derived) / the ACLED events' deaths, as `ctl stats --compare` computes them
+        assert rows["Pakistan"].split()[1:4] == ["≥432", "150", "×2.88"]
+        assert rows["Khyber Pakhtunkhwa"].split()[2:6] == ["~220", "51%", "110", "×2.00"]
+        assert rows["Balochistan"].split()[1:5] == ["~177", "41%", "40", "×4.43"]
+        # a remainder region holds no events: 0, and no ratio
+        assert rows["Pakistan outside KP and Balochistan"].split()[5:8] == ["~35", "<8%", "0"]
+        # a subgroup's figure is not compared: blank
+        subgroup = next(line for line in q1.splitlines() if "civilians" in line)
+        assert "×" not in subgroup and subgroup.split()[2:4] == ["281", "~65%"]
+        assert "ACLED: the dataset's events in the region" in text
+        await pilot.press("m")  # injuries: ACLED gives none for these events
+        await settle(pilot)
+        text = plain(screen.query_one("#aggregates", Static))
+        assert "≥370" in text and text[text.index("≥370") :].split()[1] == "?"
+
+
+@sync
+async def test_figures_without_imports_have_no_comparison_column(seeded: tuple[Path, Path]) -> None:
+    app = make_app(seeded)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_figures(pilot)
+        text = plain(screen.query_one("#aggregates", Static))
+        assert screen.comparisons == {}
+        assert "ACLED" not in text and "×" not in text and "ctl stats --compare" not in text
+        assert screen.sub_title == "regional figures"
+
+
+@sync
+async def test_figures_follow_the_region_and_date_terms_of_the_filter(seeded: tuple[Path, Path]) -> None:
+    app = make_app(seeded)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await type_filter(pilot, "region:KP 2024 group:TTP")
+        screen = await open_figures(pilot)
+        assert screen.sub_title == "figures for region:KP date:2024 (group:TTP does not apply)"
+        text = plain(screen.query_one("#aggregates", Static))
+        assert "Figures for region:KP date:2024 (group:TTP does not apply)." in text
+        assert [r.period_label for r in screen.reports or []] == ["2024-Q1"]
+        assert {f.region for r in screen.reports or [] for f in r.figures} == {"Khyber Pakhtunkhwa"}
+        assert "~220" in text and "Balochistan" not in text and "1,524" not in text
+        await pilot.press("m")  # no injuries figure for KP: says so, with the filter
+        await settle(pilot)
+        assert "No figures for injuries match region:KP date:2024." in plain(
+            screen.query_one("#aggregates", Static)
+        )
+        await pilot.press("escape")
+        await type_filter(pilot, "2023 type:attack -region:Balochistan")
+        screen = await open_figures(pilot)
+        assert screen.sub_title == "figures for date:2023 -region:Balochistan (type:attack does not apply)"
+        assert [r.period_label for r in screen.reports or []] == ["2023"]
+        await pilot.press("escape")
+        await type_filter(pilot, "dialogue statement")  # nothing that applies: every figure
+        screen = await open_figures(pilot)
+        assert screen.sub_title == "all figures (type:dialogue type:statement do not apply)"
+        assert [r.period_label for r in screen.reports or []] == ["2023", "2024-Q1"]
+
+
+@sync
+async def test_filtered_figures_keep_their_comparisons(imported: tuple[Path, Path]) -> None:
+    app = make_app(imported, "region:Balochistan since:2024-02")
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_figures(pilot)
+        assert screen.sub_title == "figures for region:Balochistan since:2024-02"
+        assert [(f.region, f.value) for r in screen.reports or [] for f in r.figures] == [
+            ("Balochistan", 177)
+        ]
+        [rows] = screen.comparisons.values()
+        assert [(c["dataset"], c["event_value"], c["ratio"]) for c in rows] == [("acled", 40, 4.43)]
+        assert "40 ×4.43" in plain(screen.query_one("#aggregates", Static))
+
+
+def test_comparisons_are_the_statistic_vs_events_view(imported: tuple[Path, Path]) -> None:
+    """Store.comparisons, for every measure and a filter, against the view read here on its own."""
+    _, db = imported
+    store = Store.open(db)
+    try:
+        for measure in [*store.measures(), "attacks"]:
+            expected: dict[tuple, list[tuple]] = {}
+            for report, period, region, subgroup, *rest in store._all(
+                "SELECT report, period_label, coalesce(region_name, region), subgroup, dataset, events, "
+                "event_low, event_value, event_high, events_unknown, ratio FROM statistic_vs_events "
+                "WHERE measure = ? ORDER BY dataset",
+                [measure],
+            ):
+                expected.setdefault((report, period, region, subgroup), []).append(tuple(rest))
+            found = store.comparisons(measure)
+            assert {k: [tuple(c.values()) for c in v] for k, v in found.items()} == expected
+            # every comparison belongs to a figure the view shows, and compares its value
+            shown = {
+                (r.report, r.period_label, f.region, f.subgroup): f.value
+                for r in store.aggregates(measure)
+                for f in r.figures
+            }
+            for key, rows in found.items():
+                assert key in shown
+                for c in rows:
+                    if c["ratio"] is not None:
+                        # two decimals, rounded half away from zero by DuckDB (177 / 40 gives 4.43)
+                        assert c["ratio"] == pytest.approx(shown[key] / c["event_value"], abs=0.0051)
+        q1 = ("report-crss-q1-2024", "2024-Q1")
+        fatalities = store.comparisons("fatalities")
+        assert [
+            (c["events"], c["event_value"], c["events_unknown"], c["ratio"])
+            for c in fatalities[(*q1, "Khyber Pakhtunkhwa", "all")]
+        ] == [(3, 110, 1, 2.0)]
+        assert fatalities[(*q1, "Pakistan", "all")][0]["ratio"] == 2.88
+        # under a filter: the figures and comparisons `ctl stats` and `ctl stats --compare` give for it
+        terms = tuple(compile_query("region:KP 2024").terms)
+        stat_terms = parse("region:KP 2024", "aggregates")
+        assert list(store.comparisons("fatalities", terms)) == [(*q1, "Khyber Pakhtunkhwa", "all")]
+        compared = reports.compare(store._con, [*stat_terms, Term("measure", "fatalities")]).records()
+        assert [(r["region_name"], r["event_value"]) for r in compared] == [("Khyber Pakhtunkhwa", 110)]
+        listed = reports.stats(store._con, [*stat_terms, Term("measure", "fatalities")]).records()
+        assert sorted((r["region_name"], r["subgroup"], r["value"]) for r in listed) == sorted(
+            (f.region, f.subgroup, f.value) for r in store.aggregates("fatalities", terms) for f in r.figures
+        )
+    finally:
+        store.close()
+
+
+def test_without_imports_there_are_no_comparisons(built_db: Path) -> None:
+    store = Store.open(built_db)
+    try:
+        assert store.comparisons("fatalities") == {}
+        assert store._all("SELECT count(*) FROM statistic_vs_events") == [(0,)]
+    finally:
+        store.close()
 
 
 @sync

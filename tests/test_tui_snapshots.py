@@ -19,7 +19,7 @@ from ctl.tui.errors import ErrorScreen
 from ctl.tui.facets import SEP, FacetList
 
 sys.path.insert(0, str(Path(__file__).parent / "tui_apps"))
-from harness import BROKEN_EVENT, copy_seeds, make_app, seeded_copy, settle
+from harness import BROKEN_EVENT, copy_seeds, imported_copy, make_app, seeded_copy, settle
 
 SIZE = (120, 40)
 
@@ -94,6 +94,23 @@ def test_aggregates_with_bars(snap_compare, seeded: tuple[Path, Path]) -> None:
         await settle(pilot)
 
     assert snap_compare(make_app(seeded), terminal_size=SIZE, run_before=run)
+
+
+@pytest.fixture(scope="module")
+def imported(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
+    """The seeds with tests/import_fixtures/acled_q1_2024.csv imported as `q1` (ACLED, 2024-Q1)."""
+    return imported_copy(tmp_path_factory.mktemp("imported"))
+
+
+def test_aggregates_with_imported_events(snap_compare, imported: tuple[Path, Path]) -> None:
+    """Each reported count beside the ACLED events' sum and the ratio: KP's ~220 deaths against 110."""
+
+    async def run(pilot: Pilot) -> None:
+        await settle(pilot)
+        await pilot.press("a")
+        await settle(pilot)
+
+    assert snap_compare(make_app(imported), terminal_size=SIZE, run_before=run)
 
 
 def test_help(snap_compare, seeded: tuple[Path, Path]) -> None:
