@@ -14,6 +14,11 @@ tests/test_fastpath.py checks that both parsers produce the same arguments.
 `ctl timeline ...` takes the same kind of fast path (its budget is 2x `ctl query 'select 42'`): a parser
 with exactly the options of the typer `timeline` command, calling the same
 `ctl.reports.timeline_command` (tests/test_fastpath_timeline.py). Both parsers share `_prescan`.
+
+`ctl tui ...` has one as well (tests/test_fastpath_tui.py), for the time to its first screen: a parser
+with exactly the options of the typer `tui` command, calling the same `ctl.tui.app.run`. Before it
+imports Textual it imports DuckDB and starts the database work in a thread (a `ctl.opening.Preload`:
+the staleness check, the connection, the first queries), which then overlaps Textual's import.
 """
 
 from __future__ import annotations
@@ -30,6 +35,8 @@ _VALUE_OPTIONS = ("--file", "--timeout", "--max-rows", "--format", "-f", "--seed
 # Options of `ctl timeline` (all take a value too): the repeatable filter flags, then the single ones.
 _TIMELINE_LISTS = ("--actor", "--group", "--region", "--type", "--search", "--dataset")
 _TIMELINE_OPTIONS = (*_TIMELINE_LISTS, "--since", "--until", "--format", "-f", "--seeds", "--db")
+# Options of `ctl tui`.
+_TUI_OPTIONS = ("--seeds", "--db")
 # Plain decimal numbers only: typer converts numbers with pydantic, whose rules for forms like "1_000",
 # " 5" or "0x10" differ from Python's; those go to typer rather than risk a different answer.
 _INT = re.compile(r"-?[0-9]+")
@@ -96,6 +103,21 @@ def parse_timeline_args(argv: list[str]) -> dict[str, Any] | None:
         return None
 
 
+def parse_tui_args(argv: list[str]) -> dict[str, Any] | None:
+    """The keyword arguments the typer `tui` command passes to ctl.tui.app.run for `argv` (without the
+    program name), or None when `argv` is not a `ctl tui` command line the fast parser fully understands."""
+    if not argv or argv[0] != "tui":
+        return None
+    try:
+        _prescan(argv[1:], _TUI_OPTIONS)
+        ns = _tui_parser().parse_intermixed_args(argv[1:])  # EXPR words anywhere, as in click
+    except _Fallback:
+        return None
+    from ctl.filters import join_args  # stdlib and ctl only; the app imports it anyway
+
+    return {"seeds": _seeds(ns), "db": _db(ns), "expr": join_args(ns.expr)}
+
+
 def _prescan(args: list[str], value_options: tuple[str, ...]) -> None:
     """Refuse what argparse and click read differently: argparse takes "-1" or "-x" as a positional
     argument and "-f=json" as "json"; click reports an unknown option and reads "=json". Also --help,
@@ -157,6 +179,15 @@ def _timeline_parser():
     return p
 
 
+def _tui_parser():
+    # As the typer `tui` command in ctl/cli.py: EXPR words, --seeds, --db (the last one given wins).
+    p = _new_parser("ctl tui")
+    p.add_argument("expr", nargs="*")
+    p.add_argument("--seeds", default=None)
+    p.add_argument("--db", default=None)
+    return p
+
+
 def _seeds(ns) -> Path | None:
     # typer reads the environment when the option is absent, and ignores an empty variable.
     return _path(ns.seeds if ns.seeds is not None else os.environ.get("CTL_SEEDS") or None)
@@ -189,9 +220,24 @@ def main() -> None:
 
         raise SystemExit(_as_typer_would(timeline_command, kwargs))
 
+    kwargs = parse_tui_args(sys.argv[1:])
+    if kwargs is not None:
+        raise SystemExit(_as_typer_would(_tui, kwargs))
+
     from ctl.cli import app
 
     app()
+
+
+def _tui(seeds: Path | None, db: Path | None, expr: str) -> int:
+    """`ctl tui`: start the database work at once, then import Textual and run the app."""
+    from ctl.opening import Preload
+
+    preload = Preload.start(seeds, db, expr)
+    from ctl.tui.app import run
+
+    run(seeds=seeds, db=db, expr=expr, preload=preload)
+    return 0
 
 
 def _as_typer_would(command, kwargs: dict[str, Any]) -> int:

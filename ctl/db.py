@@ -11,7 +11,6 @@ pyarrow.
 from __future__ import annotations
 
 import os
-import tomllib
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -35,6 +34,10 @@ class Freshness:
 
 def _imported_files(manifests: list[str], root: Path) -> list[Path]:
     """The files named by [[import]] entries of these seed files (unreadable ones are check's business)."""
+    if not manifests:
+        return []
+    import tomllib  # only a project with imports needs it
+
     found: list[Path] = []
     for manifest in manifests:
         try:
@@ -94,12 +97,14 @@ def _phase_sql_files() -> list[Path]:
     return sorted([*(base / "post").glob("*.sql"), *(base / "importers").glob("*.sql")])
 
 
-def is_stale(db: Path, seeds: Path) -> bool:
+def is_stale(db: Path, seeds: Path, *, stamp: int | None = None) -> bool:
+    """Whether `db` is missing or older than its inputs; `stamp` is newest_input_ns(seeds) when the
+    caller has it already (it walks the seeds)."""
     try:
         built = db.stat().st_mtime_ns
     except FileNotFoundError:
         return True
-    return newest_input_ns(seeds) > built
+    return (newest_input_ns(seeds) if stamp is None else stamp) > built
 
 
 def rebuild(seeds: Path, db: Path):
@@ -138,9 +143,12 @@ def _bad_row_diagnostics(root: Path, exc) -> list:
     ]
 
 
-def ensure_db(seeds: Path, db: Path, progress: Callable[[str], None] | None = None) -> Freshness:
-    """Make sure `db` reflects `seeds`. Raises BuildFailed when it cannot and no older file exists."""
-    if not is_stale(db, seeds):
+def ensure_db(
+    seeds: Path, db: Path, progress: Callable[[str], None] | None = None, *, stamp: int | None = None
+) -> Freshness:
+    """Make sure `db` reflects `seeds`. Raises BuildFailed when it cannot and no older file exists.
+    `stamp`: newest_input_ns(seeds), when the caller has just taken it."""
+    if not is_stale(db, seeds, stamp=stamp):
         return Freshness()
     if progress:
         progress(f"building {db} from {seeds} ...")

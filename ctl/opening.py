@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
+from typing import Any
 
 
 class OpenError(Exception):
@@ -38,3 +39,95 @@ def open_database(seeds: Path | None, db: Path | None, *, sandbox: bool = True):
             file=sys.stderr,
         )
     return connect(db_file, sandbox=sandbox)
+
+
+# -- `ctl tui`: the database work started before Textual is imported ---------------------------------
+
+FIRST_ROWS = 100  # the rows the preload reads to warm the store up: the TUI's first page
+
+
+class Preload:
+    """The first steps of `ctl tui`'s database work, run in a thread of their own while Textual is
+    imported and lays out the first screen: the staleness check and, when the database is fresh, the
+    connection (a `ctl.tui.data.Store`), warmed up by the count and first rows of the initial filter
+    (the store keeps what they learn once: the total, the date column's width, the date quantiles;
+    DuckDB keeps the columns read). The app takes the store over (`take`) for its first load.
+
+    It only ever reads. A stale or missing database is left alone: the app builds it as it always
+    did, with its progress message. A store the app never took is closed by `close`.
+    """
+
+    def __init__(self, seeds_dir: Path, db_file: Path, expr: str = "") -> None:
+        import threading
+
+        self.seeds_dir = seeds_dir
+        self.db_file = db_file
+        self.expr = expr
+        self.stamp: int | None = None  # newest input mtime (ctl.db.newest_input_ns), once checked
+        self.store: Any = None  # the open Store, when the database was fresh
+        self._lock = threading.Lock()
+        self._taken = False
+        self._closed = False
+        self._thread = threading.Thread(target=self._work, name="ctl-preload")
+
+    @classmethod
+    def start(cls, seeds: Path | None, db: Path | None, expr: str = "") -> Preload:
+        """Resolve the paths as `ctl tui` does and start the work.
+
+        DuckDB is imported here, before the thread starts: an import is Python code, which holds the
+        GIL, and one running beside Textual's import slowed both down more than it saved. The check,
+        the connection and the queries release it for most of their time, so they do overlap."""
+        import duckdb  # noqa: F401
+
+        from ctl import paths
+
+        seeds_dir = paths.seeds_dir(seeds)
+        preload = cls(seeds_dir, paths.db_path(db, seeds_dir), expr)
+        preload._thread.start()
+        return preload
+
+    def _work(self) -> None:
+        from ctl.db import is_stale, newest_input_ns
+
+        try:
+            stamp = newest_input_ns(self.seeds_dir)
+            self.stamp = stamp
+            if is_stale(self.db_file, self.seeds_dir, stamp=stamp):
+                return
+            from ctl.tui.data import Store, compile_query
+
+            store = Store.open(self.db_file)
+            with self._lock:
+                if self._closed:
+                    store.close()
+                    return
+                self.store = store
+            from ctl.filters import FilterError
+
+            try:
+                q = compile_query(self.expr)
+            except FilterError:  # the screen shows the error, and every event behind it
+                q = compile_query("")
+            with store.tagged("preload"):  # `close` interrupts them
+                if store.counts(q).matched:
+                    store.rows(q, 0, FIRST_ROWS)
+        except Exception:
+            pass  # the app runs the same steps again, and reports what fails
+
+    def take(self) -> tuple[int | None, Any]:
+        """(stamp, store) once the preload is done. The store is None when the database was stale or
+        missing or could not be opened, and then stamp may be None too. The store is the caller's."""
+        self._thread.join()
+        with self._lock:
+            self._taken = self.store is not None
+            return self.stamp, self.store
+
+    def close(self) -> None:
+        """Close the store unless the app took it (a preload it never used, e.g. in a test)."""
+        with self._lock:
+            self._closed = True
+            store = None if self._taken else self.store
+            self.store = None
+        if store is not None:
+            store.interrupt("preload")
+            store.close(timeout=2.0)

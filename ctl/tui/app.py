@@ -5,25 +5,33 @@ Reloading is careful about DuckDB: a process that reconnects to a replaced datab
 the old file until every connection to it is closed. So a reload first takes the store away from the
 screens (new work waits for the new one), closes it once the queries in flight are done, and only
 then opens the file again. A build that fails leaves the old store, and the old file, in place.
+
+Startup is kept short: `ctl tui` (`run`) starts the database work in a thread first (a
+`ctl.opening.Preload`: DuckDB's import, the staleness check, the connection, warmed up by the initial
+filter's count and first rows), which the first load takes over. The screens other than the main one are
+imported when first shown.
 """
 
 from __future__ import annotations
 
 import contextlib
 import subprocess
+import sys
 from collections.abc import Callable, Iterable
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from textual.app import App, SystemCommand
 from textual.screen import Screen
 
 from ctl.tui.actions import ACTIONS, bindings
-from ctl.tui.aggregates import AggregatesScreen
 from ctl.tui.data import Store, StoreClosed
-from ctl.tui.errors import ErrorScreen
-from ctl.tui.help import HelpScreen
 from ctl.tui.main import MainScreen
+
+if TYPE_CHECKING:  # imported when first shown
+    from ctl.opening import Preload
+    from ctl.tui.aggregates import AggregatesScreen
+    from ctl.tui.errors import ErrorScreen
 
 T = TypeVar("T")
 POLL_SECONDS = 1.0
@@ -51,7 +59,17 @@ class CtlApp(App[None]):
     TITLE = "ctl"
     BINDINGS = bindings("app")
 
-    def __init__(self, seeds_dir: Path, db_file: Path, expr: str = "", *, watch: bool = True) -> None:
+    def __init__(
+        self,
+        seeds_dir: Path,
+        db_file: Path,
+        expr: str = "",
+        *,
+        watch: bool = True,
+        preload: Preload | None = None,
+    ) -> None:
+        """`preload`: the database work `run` started for these paths and filter, taken over by the
+        first load."""
         super().__init__()
         self.seeds_dir = seeds_dir
         self.db_file = db_file
@@ -64,6 +82,8 @@ class CtlApp(App[None]):
         self._polling = False
         self._stamp: int | None = None  # newest seed mtime at the last build attempt
         self._db_signature: tuple[int, int] | None = None
+        self._preload = preload
+        self._first_load = True
 
     def get_default_screen(self) -> Screen:
         self.main = MainScreen(self.expr)
@@ -138,6 +158,12 @@ class CtlApp(App[None]):
     def _load_work(self, force: bool) -> None:
         from ctl.db import BuildFailed, ensure_db, newest_input_ns
 
+        preload, self._first_load = self._preload if self._first_load else None, False
+        if preload is not None:
+            stamp, store = preload.take()
+            if store is not None:  # the database was fresh, and is open
+                self._from_thread(self._loaded, store, [], stamp)
+                return
         stamp = newest_input_ns(self.seeds_dir)
 
         def building(_message: str) -> None:
@@ -146,7 +172,7 @@ class CtlApp(App[None]):
                 self._from_thread(self.main.set_status, text)
 
         try:
-            fresh = ensure_db(self.seeds_dir, self.db_file, progress=building)
+            fresh = ensure_db(self.seeds_dir, self.db_file, progress=building, stamp=stamp)
         except BuildFailed as exc:
             self._from_thread(self._loaded, None, exc.diagnostics, stamp)
             return
@@ -197,6 +223,8 @@ class CtlApp(App[None]):
             self.main.set_status(f"Cannot open {_shown(self.db_file)}: {exc}")
 
     def _show_errors(self, errors: list, has_data: bool) -> None:
+        from ctl.tui.errors import ErrorScreen
+
         for screen in self.screen_stack:
             if isinstance(screen, ErrorScreen):
                 screen.show(errors, has_data)
@@ -205,6 +233,10 @@ class CtlApp(App[None]):
 
     def _hide_errors(self) -> None:
         """Take the error screen away (and whatever was opened over it): the seeds are fixed."""
+        if "ctl.tui.errors" not in sys.modules:
+            return  # never shown
+        from ctl.tui.errors import ErrorScreen
+
         if any(isinstance(s, ErrorScreen) for s in self.screen_stack):
             while not isinstance(self.screen, ErrorScreen):
                 self.pop_screen()
@@ -240,6 +272,8 @@ class CtlApp(App[None]):
         # instance by DuckDB's per-path cache.
         if self.store is not None:
             self.store.close(timeout=2.0)
+        if self._preload is not None:
+            self._preload.close()  # its store, unless this app took it
 
     def on_error_screen_retry(self) -> None:
         self.load(force=True)
@@ -250,18 +284,34 @@ class CtlApp(App[None]):
     # -- actions
 
     def action_help(self) -> None:
+        from ctl.tui.help import HelpScreen
+
         if not isinstance(self.screen, HelpScreen):
             self.push_screen(HelpScreen())
 
     def open_aggregates(self) -> None:
+        """The regional figures, under the region and date terms of the main screen's filter."""
+        from ctl.tui.aggregates import AggregatesScreen
+
+        terms = self.main.query_.terms if self.main.query_ is not None else ()
         self.fetch(
-            None, lambda s: s.measures(), lambda measures: self.push_screen(AggregatesScreen(measures))
+            None,
+            lambda s: s.measures(),
+            lambda measures: self.push_screen(AggregatesScreen(measures, terms=terms)),
         )
 
     def on_aggregates_screen_measure_wanted(self, message: AggregatesScreen.MeasureWanted) -> None:
+        """The figures of one measure and, where there are imported events, what they add up to."""
+        from ctl.tui.aggregates import AggregatesScreen
+
         screen, measure = self.screen, message.measure
         if isinstance(screen, AggregatesScreen):
-            self.fetch("aggregates", lambda s: s.aggregates(measure), lambda r: screen.show(measure, r))
+            terms = screen.terms
+            self.fetch(
+                "aggregates",
+                lambda s: (s.aggregates(measure, terms), s.comparisons(measure, terms)),
+                lambda found: screen.show(measure, *found),
+            )
 
     def edit(self, file: str, line: int) -> None:
         """Open $EDITOR at file:line with the app suspended; the watcher reloads what was changed."""
@@ -297,10 +347,13 @@ class CtlApp(App[None]):
         self.call_later(self.run_action, action, target)
 
 
-def run(seeds: Path | None = None, db: Path | None = None, expr: str = "") -> None:
-    """The entry point of `ctl tui`."""
-    from ctl import paths
+def run(
+    seeds: Path | None = None, db: Path | None = None, expr: str = "", preload: Preload | None = None
+) -> None:
+    """The entry point of `ctl tui`. `preload`: the database work already started for the same
+    arguments (ctl/__main__.py starts it before importing this module); else it starts here."""
+    from ctl.opening import Preload
 
-    seeds_dir = paths.seeds_dir(seeds)
-    db_file = paths.db_path(db, seeds_dir)
-    CtlApp(seeds_dir, db_file, expr).run()
+    if preload is None:
+        preload = Preload.start(seeds, db, expr)
+    CtlApp(preload.seeds_dir, preload.db_file, expr, preload=preload).run()

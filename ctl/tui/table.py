@@ -23,9 +23,9 @@ from textual.reactive import reactive
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
-from ctl.model import EVENT_TYPES
 from ctl.tui.actions import bindings
 from ctl.tui.data import Row
+from ctl.vocabulary import EVENT_TYPES
 
 PAGE_SIZE = 100
 CACHE_PAGES = 12  # pages kept: a few screens either side of the view at any height
