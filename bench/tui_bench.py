@@ -7,11 +7,12 @@ The database is the one bench/import_bench.py builds: the synthetic ACLED CSV (b
 imported with `ctl import acled` into a fresh copy of the seeds under bench/out/ (git-ignored).
 
 1. tui-first-screen: a fresh interpreter runs `ctl tui --seeds S --db D` through the real entry point
-   (`python -m ctl`'s `main`, typer and all), with the app run headless (`App.run_test`, 120x40) in
-   place of a terminal. The time is taken by this process, from spawning the child to the child's
-   `READY` line, which it writes once the timeline table holds its first page of rows and the screen
-   has refreshed with them. Baseline: the same harness around a minimal Textual app (one Static),
-   `READY` once its first screen is up. Alternating, medians. Target: ratio <= 1.5.
+   (`python -m ctl`'s `main`, in the order of a real start), with the app run headless
+   (`App.run_test`, 120x40) in place of a terminal. The time is taken by this process, from
+   spawning the child to the child's `READY` line, which it writes once the timeline table holds its
+   first page of rows and the screen has refreshed with them. Baseline: the same harness around a
+   minimal Textual app (one Static), `READY` once its first screen is up. Alternating, medians.
+   Target: ratio <= 1.5.
 2. tui-filter-p95: one headless app process at 1M events applies FILTERS one after another through
    `MainScreen.set_filter` (what the facets and period keys call; Enter in the filter bar calls the same
    `apply_filter` directly, typing adds a 150 ms debounce first) and times each from the call until the
@@ -140,10 +141,29 @@ async def filters(app, texts):
 
 
 def patch_ctl_app(drive):
-    """`ctl tui` as typed, its app run headless: CtlApp.run drives the app instead of a terminal."""
-    from ctl.tui.app import CtlApp
+    """`ctl tui` as typed, its app run headless: CtlApp.run drives the app instead of a terminal.
 
-    CtlApp.run = lambda self, *args, **kwargs: asyncio.run(drive(self))
+    The patch is applied as ctl.tui.app is first imported, by `ctl tui` itself: importing it here
+    first would import Textual before `main` runs, which is not the order of a real start (there the
+    database work starts first, then Textual loads while it runs)."""
+    import importlib.abc
+    import importlib.machinery
+
+    class Patch(importlib.abc.MetaPathFinder):
+        def find_spec(self, name, path, target=None):
+            if name != "ctl.tui.app":
+                return None
+            spec = importlib.machinery.PathFinder.find_spec(name, path)
+            run_module = spec.loader.exec_module
+
+            def exec_module(module):
+                run_module(module)
+                module.CtlApp.run = lambda self, *args, **kwargs: asyncio.run(drive(self))
+
+            spec.loader.exec_module = exec_module
+            return spec
+
+    sys.meta_path.insert(0, Patch())
     from ctl.__main__ import main
 
     sys.argv = ["ctl", "tui", "--seeds", sys.argv[2], "--db", sys.argv[3]]
