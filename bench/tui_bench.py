@@ -146,10 +146,9 @@ def patch_ctl_app(drive):
     The patch is applied as ctl.tui.app is first imported, by `ctl tui` itself: importing it here
     first would import Textual before `main` runs, which is not the order of a real start (there the
     database work starts first, then Textual loads while it runs)."""
-    import importlib.abc
     import importlib.machinery
 
-    class Patch(importlib.abc.MetaPathFinder):
+    class Patch:  # a meta path finder (no importlib.abc: its import alone costs ~10 ms)
         def find_spec(self, name, path, target=None):
             if name != "ctl.tui.app":
                 return None
