@@ -1,6 +1,6 @@
 -- Imported datasets (ctl/importers): one row per [[import]] of the manifest, and the names in them that
 -- the alias registry does not know. Filled by ctl/importers/bulk.py and db/post/*.sql; empty when
--- nothing is imported. The imported events themselves live in `event_index` (db/post/60_index.sql).
+-- nothing is imported. The imported events themselves live in `event_index` (db/importers/index_imported.sql).
 
 CREATE TABLE imports (
     id VARCHAR PRIMARY KEY,

@@ -13,8 +13,9 @@ WITH RECURSIVE up(region_id, ancestor_id, depth) AS (
 SELECT region_id, ancestor_id, depth FROM up;
 
 -- One row per event. This is the live definition, over the curated tables: a build that loads rows
--- (ctl/load.py) then runs db/post/60_index.sql, which materialises curated and imported events into
--- the table `event_index` and redefines `timeline` as a projection of it, with the same columns. A
+-- (ctl/load.py) then materialises curated and imported events into the table `event_index`
+-- (db/importers/index_imported.sql) and runs db/post/*.sql, which redefines `timeline` as a
+-- projection of it, with the same columns. A
 -- database filled without that step (a test's synthetic one) keeps this definition.
 CREATE VIEW timeline AS
 WITH

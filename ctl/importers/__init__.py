@@ -11,8 +11,9 @@ The modules, in the order a row meets them:
     formats.py   what each format looks like: its columns and their synonyms, how to recognise it from
                  the header (`auto`), and the file's layout (encoding, HXL row, trailing commas)
     bulk.py      defines the TEMP view `import_rows` (DuckDB's CSV reader, every column as text, mapped by
-                 db/importers/<format>.sql; never row by row in Python), which db/importers/index.sql
-                 writes with the curated events into the table `event_index`; then settles, per file,
+                 db/importers/<format>.sql; never row by row in Python), which
+                 db/importers/index_imported.sql writes, file by file, then the curated events, into
+                 the table `event_index`; then settles, per file,
                  line numbers, repeated ids and bad rows (all or nothing unless skip_bad)
     manifest.py  reads and writes seeds/imports.toml
     filehash.py  the file's sha256 (and line count), cached for large files

@@ -2,10 +2,11 @@
 
 Every row goes through DuckDB, never through Python, and is written to the database once:
 
-1. `load_events` defines the TEMP view `import_rows`: each file read by `read_csv` and mapped by
-   db/importers/<format>.sql, all of them UNION ALL; db/importers/index.sql then writes it, with the
-   curated events, into the table `event_index`. At a million rows the write is what costs most, so
-   nothing is staged, sorted or written twice;
+1. `load_events` defines the TEMP view `import_rows`, one file at a time: the file read by `read_csv`
+   and mapped by db/importers/<format>.sql; db/importers/index_imported.sql writes it into the table
+   `event_index` (one statement per file, so its rows keep their order), then the curated events go
+   in (index_curated.sql). At a million rows the write is what costs most, so nothing is staged,
+   sorted or written twice;
 2. `verify` settles, per file, on that table: the lines of rows that follow line breaks inside quoted
    fields or records the reader refused (both rare: only then is anything updated), ids that repeat
    an earlier row's, and the bad rows. Without `skip_bad` a bad row stops the build (ImportRejected):
@@ -40,7 +41,7 @@ from ctl.paths import sql_dir
 MAX_LISTED = 20  # bad rows and unresolved names listed in a summary; the counts are always complete
 
 # The reader's fixed options: comma-separated, double quotes, one header line, nothing guessed.
-_READER = "header = true, auto_detect = false, delim = ',', quote = '\"', escape = '\"', store_rejects = true"
+_READER = "header = true, auto_detect = false, delim = ',', quote = '\"', escape = '\"'"
 
 
 class Progress(Protocol):
@@ -120,13 +121,20 @@ def _rejects(n: int) -> str:
     return f"import_rejects_{n}"
 
 
-def _reader(n: int, job: ImportJob, layout: Layout) -> str:
-    """read_csv of one file, every field as text, under our own column names (c0, c1, ...)."""
+def _reader(n: int, job: ImportJob, layout: Layout, rejects: bool = True) -> str:
+    """read_csv of one file, every field as text, under our own column names (c0, c1, ...). With
+    `rejects`, the records it cannot read go to a table of their own (`_rejected`); without, the
+    first one stops the query."""
     columns = "{" + ", ".join(f"{sql_literal(f'c{i}')}: 'VARCHAR'" for i in range(layout.width)) + "}"
+    keep = (
+        f", store_rejects = true, rejects_table = {sql_literal(_rejects(n))}, "
+        f"rejects_scan = {sql_literal(_rejects(n) + '_scan')}"
+        if rejects
+        else ""
+    )
     return (
         f"read_csv({sql_literal(str(job.path))}, columns = {columns}, "
-        f"encoding = {sql_literal(layout.encoding)}, {_READER}, "
-        f"rejects_table = {sql_literal(_rejects(n))}, rejects_scan = {sql_literal(_rejects(n) + '_scan')})"
+        f"encoding = {sql_literal(layout.encoding)}, {_READER}{keep})"
     )
 
 
@@ -138,7 +146,7 @@ def _skip_hxl(layout: Layout) -> str:
     return f" WHERE c{i} IS DISTINCT FROM {sql_literal(tag)}"
 
 
-def _rows_sql(n: int, job: ImportJob, layout: Layout) -> str:
+def _rows_sql(n: int, job: ImportJob, layout: Layout, rejects: bool) -> str:
     """One file's rows, mapped, as SQL for the `import_rows` view.
 
     Only the columns the mapping reads are selected, so the reader builds strings for those alone:
@@ -151,7 +159,8 @@ def _rows_sql(n: int, job: ImportJob, layout: Layout) -> str:
     # id column gets them: its events are named by their lines. Others' lines come from rowids (verify).
     ordinal = "row_number() OVER ()" if not layout.has_id(fmt) else "NULL::BIGINT"
     raw = (
-        f"SELECT {ordinal} AS _ordinal, 0 AS _nl, {select} FROM {_reader(n, job, layout)}{_skip_hxl(layout)}"
+        f"SELECT {ordinal} AS _ordinal, 0 AS _nl, {select} "
+        f"FROM {_reader(n, job, layout, rejects)}{_skip_hxl(layout)}"
     )
     record = job.record
     head = ", ".join(
@@ -189,8 +198,8 @@ def _line_breaks(con, n: int, job: ImportJob, layout: Layout) -> list[tuple[int,
     return sorted((int(k), int(nl)) for k, nl in found)
 
 
-def _define_rows(con, parts: list[tuple[int, ImportJob, Layout]]) -> None:
-    selects = ["SELECT * FROM import_rows_template", *(f"({_rows_sql(*p)})" for p in parts)]
+def _define_rows(con, parts: list[tuple[int, ImportJob, Layout]], rejects: bool) -> None:
+    selects = ["SELECT * FROM import_rows_template", *(f"({_rows_sql(*p, rejects)})" for p in parts)]
     con.execute("CREATE OR REPLACE TEMP VIEW import_rows AS " + " UNION ALL BY NAME ".join(selects))
 
 
@@ -230,8 +239,21 @@ def _physical_lines(path: Path, positions: list[int]) -> dict[int, int]:
     return out
 
 
+def _write_index(con, parts: list[tuple[int, ImportJob, Layout]], rejects: bool) -> None:
+    """`event_index`: each file's rows by a statement of their own, in file order (see
+    db/importers/index_imported.sql), then the curated events. The table is created from the first
+    file's rows (or none): a CREATE TABLE ... AS writes a million rows faster than an INSERT does."""
+    imported = _sql("index_imported.sql")
+    for i, part in enumerate(parts or [None]):
+        _define_rows(con, [part] if part else [], rejects)
+        con.execute(("CREATE TABLE event_index AS\n" if i == 0 else "INSERT INTO event_index\n") + imported)
+    con.execute("INSERT INTO event_index BY NAME\n" + _sql("index_curated.sql"))
+
+
 def load_events(con, jobs: list[ImportJob], progress: Progress | None = None) -> list[ImportStats]:
     """Write curated and imported events into `event_index`, then verify each file's rows."""
+    import duckdb
+
     con.execute(_sql("staging.sql"))
     parts: list[tuple[int, ImportJob, Layout]] = []
     for n, job in enumerate(jobs):
@@ -241,11 +263,21 @@ def load_events(con, jobs: list[ImportJob], progress: Progress | None = None) ->
     if progress is not None:
         names = ", ".join(job.path.name for job in jobs)
         progress.stage(f"reading {names}" if jobs else "indexing events")
+    # First as if every record can be read: keeping refused records aside (store_rejects) costs a
+    # sixth of the read at a million rows. A file with a record the reader refuses stops that read;
+    # then all are read again, keeping those records for the report (rare: bad files, or --skip-bad).
+    rejects = False
     while True:
         for n, _, _ in parts:
             _drop_rejects(con, n)
-        _define_rows(con, parts)
-        con.execute(_sql("index.sql"))
+        try:
+            _write_index(con, parts, rejects)
+        except duckdb.Error:
+            if rejects or not jobs:
+                raise
+            con.execute("DROP TABLE IF EXISTS event_index")
+            rejects = True
+            continue
         # A file sniffed as UTF-8 from its first MiB may turn out not to be: the reader refuses its
         # rows as invalid unicode. Read it again as Latin-1 (which decodes any byte); rare.
         retry = [

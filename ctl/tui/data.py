@@ -7,7 +7,7 @@ DuckDB keeps a database file open while any connection to it lives, so a process
 a replaced file sees the old one until all of them are closed.
 
 Speed at a million events: the counts, pages, facets and density read the table `event_index`
-(db/importers/index.sql), which the `timeline` view projects (db/post/60_views.sql), with filters
+(db/importers/index_imported.sql), which the `timeline` view projects (db/post/60_views.sql), with filters
 compiled for it (`compile_terms(..., "index")`): every event holds the key of its names (a row of
 `party_combos`: an imported event's combination of actor fields, or a curated event's own lists) and
 of its place (`place_regions`), a few hundred rows for a million events, so a name filter is one hash

@@ -1,7 +1,7 @@
 -- The staging of imports, for one build (TEMP: nothing here is kept). Imported rows are written once:
 -- ctl/importers/bulk.py defines the TEMP view `import_rows` (every file read by DuckDB's CSV reader and
--- mapped by db/importers/<format>.sql) and db/importers/index.sql copies it, with the curated events,
--- into `event_index`. Bad rows, repeated ids and line numbers are settled on that table afterwards.
+-- mapped by db/importers/<format>.sql), one file at a time, and db/importers/index_imported.sql copies
+-- it into `event_index`; the curated events follow. Bad rows, repeated ids and line numbers are settled on that table afterwards.
 
 -- The columns a mapping gives each row, with the import's id and the row's line in the file;
 -- `import_rows` is this table (empty) UNION ALL BY NAME every import's rows, so it has these types

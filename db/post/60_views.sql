@@ -1,4 +1,4 @@
--- Post-load, step 2: `timeline` and `group_mentions` over `event_index` (db/importers/index.sql),
+-- Post-load, step 2: `timeline` and `group_mentions` over `event_index` (db/importers/index_imported.sql),
 -- replacing the live definitions of db/30_views.sql. Same columns, same order (tests pin them).
 --
 -- Curated events carry their lists and region in the table; an imported event gets them here from
