@@ -77,7 +77,9 @@ class Preload:
         DuckDB is imported here, before the thread starts: an import is Python code, which holds the
         GIL, and one running beside Textual's import slowed both down more than it saved. The check,
         the connection and the queries release it for most of their time, so they do overlap."""
-        import duckdb  # noqa: F401
+        from ctl.tui.data import duckdb_core
+
+        duckdb_core()
 
         from ctl import paths
 

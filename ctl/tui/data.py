@@ -256,6 +256,21 @@ def locate_seed(file: str, seeds_dir: Path | None) -> Path:
 # -- the store ----------------------------------------------------------------------------------------
 
 
+def duckdb_core() -> Any:
+    """DuckDB's compiled module (`_duckdb`), which the `duckdb` package wraps: connections, cursors
+    and errors are its own. `import duckdb` also loads the package's relation and expression helpers
+    and its version from importlib.metadata, about 60 ms that the TUI's first screen waits for and
+    its store never uses. The package, if the module ever moves."""
+    try:
+        import _duckdb
+
+        return _duckdb
+    except ImportError:  # pragma: no cover - another DuckDB layout
+        import duckdb
+
+        return duckdb
+
+
 class Store:
     """Read-only access to one database file, safe to call from several threads at once."""
 
@@ -286,9 +301,7 @@ class Store:
         screen. Unlike `ctl query`, the configuration is not locked: the TUI runs only its own SQL,
         with the user's text bound as parameters, and a lock is global to the process's database
         instance, where it would stop the next store from turning the bar off."""
-        import duckdb
-
-        con = duckdb.connect(str(db), read_only=True, config={"enable_external_access": False})
+        con = duckdb_core().connect(str(db), read_only=True, config={"enable_external_access": False})
         con.execute("SET enable_progress_bar = false")
         return cls(con)
 
