@@ -97,6 +97,14 @@ class CtlApp(App[None]):
 
     # -- running work off the UI thread
 
+    def cancel(self, *groups: str) -> None:
+        """Drop the jobs in flight in these groups: their queries stop and their results are ignored
+        (a new filter makes the old one's facets useless, and they would hold the CPU it needs)."""
+        for group in groups:
+            self._tokens[group] = object()
+            if self.store is not None:
+                self.store.interrupt(group)
+
     def fetch(self, group: str | None, job: Callable[[Store], T], done: Callable[[T], None]) -> None:
         """Run `job(store)` in a thread worker and hand its result to `done` on the UI thread.
 

@@ -150,6 +150,7 @@ class MainScreen(Screen[None]):
         self.query_ = q
         keep = self.selected_id
 
+        self.app.cancel("facets", "density")
         self.app.fetch("counts", lambda s: counted(s, q, keep), lambda result: self._counted(q, *result))
         return True
 
