@@ -28,6 +28,7 @@ from ctl.tui.facets import FacetList
 from ctl.tui.table import PAGE_SIZE, EventTable
 
 DEBOUNCE = 0.15  # seconds of quiet typing before a filter runs
+PANES_DELAY = 0.1  # seconds from a filter's rows to its facet and density counts
 NARROW = 100  # below this width the facet sidebar starts hidden
 PLACEHOLDER = 'filter: group:TTP  actor:"Elizabeth Richard"  region:KP  2024-05  dialogue  -type:statement'
 
@@ -176,9 +177,10 @@ class MainScreen(Screen[None]):
         if not counts.matched:
             self.selected_id, self.detail = None, None
             self.query_one(DetailPane).show(None, None, placeholder="No event matches the filter.")
-        # The side panes once the rows are painted: their queries would take the CPU the paint needs.
+        # The side panes a moment after the rows are painted: their queries would take the CPU the
+        # paint needs, and when the next filter comes first (typing, toggling facets) they are skipped.
         self.panes_pending = True
-        self.call_after_refresh(self._count_panes, q)
+        self.set_timer(PANES_DELAY, lambda: self._count_panes(q))
 
     def _count_panes(self, q: Query) -> None:
         if q is not self.query_:
