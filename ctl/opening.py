@@ -43,8 +43,6 @@ def open_database(seeds: Path | None, db: Path | None, *, sandbox: bool = True):
 
 # -- `ctl tui`: the database work started before Textual is imported ---------------------------------
 
-FIRST_ROWS = 100  # the rows the preload reads to warm the store up: the TUI's first page
-
 
 class Preload:
     """The first steps of `ctl tui`'s database work, run in a thread of their own while Textual is
@@ -111,8 +109,7 @@ class Preload:
             except FilterError:  # the screen shows the error, and every event behind it
                 q = compile_query("")
             with store.tagged("preload"):  # `close` interrupts them
-                if store.counts(q).matched:
-                    store.rows(q, 0, FIRST_ROWS)
+                store.first_page(q, None)
         except Exception:
             pass  # the app runs the same steps again, and reports what fails
 

@@ -257,10 +257,26 @@ def test_a_preload_the_app_never_took_is_closed(tmp_path: Path) -> None:
     assert store.closed
 
 
-def test_the_preload_reads_the_first_page() -> None:
-    from ctl.tui.table import PAGE_SIZE
+def test_the_preload_reads_the_first_page(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """It warms the store with the very call the main screen makes for a new filter."""
+    from ctl.tui.data import Store
 
-    assert opening.FIRST_ROWS == PAGE_SIZE
+    asked: list[tuple[str, str | None]] = []
+    first_page = Store.first_page
+
+    def recording(self: Store, q, keep):
+        asked.append((q.text, keep))
+        return first_page(self, q, keep)
+
+    monkeypatch.setattr(Store, "first_page", recording)
+    seeds, db = seeded_copy(tmp_path)
+    preload = opening.Preload.start(seeds, db, "group:TTP")
+    _, store = preload.take()
+    try:
+        assert asked == [("group:TTP", None)]
+    finally:
+        preload.close()
+        store.close()
 
 
 def first_screen(app: ctl.tui.app.CtlApp) -> tuple[int, list[str], str]:

@@ -34,6 +34,7 @@ ORDER = "t.date_start, t.date_end, t.id"  # the order of `ctl timeline` (ctl.rep
 # lists, else those of its combination of actor fields.
 NAMES = "coalesce(t.{0}, c.{0}, []::VARCHAR[])"
 ORDER_DESC = "t.date_start DESC, t.date_end DESC, t.id DESC"
+PAGE_SIZE = 100  # rows per page: what the table asks for, and what a filter's first job fetches
 ANCHOR_REACH = 5_000  # rows either side of an anchor that `rows` reads by keyset
 # Fractions of the events at which Store._date_marks takes the start dates: the bounds of its windows.
 QUANTILES = (
@@ -578,6 +579,16 @@ class Store:
         for r in found:  # for `counts_and_position`, which the selection of one of them calls
             self._remember(self._keys, r[0], (r[7], r[8], r[0]), keep=2_000)
         return [Row(i, d, ty, ti, tuple(g), tuple(a), int(n)) for i, d, ty, ti, g, a, n, _, _ in found]
+
+    def first_page(self, q: Query, keep: str | None) -> tuple[Counts, int | None, list[Row]]:
+        """A filter's counts, where the selected event `keep` now sits (None: gone, or no selection),
+        and the page of rows under the cursor: what a new filter shows, in one job (the main screen's,
+        and the start-up's preload)."""
+        counts, position = self.counts_and_position(q, keep)
+        if not counts.matched:
+            return counts, position, []
+        page = (position or 0) // PAGE_SIZE
+        return counts, position, self.rows(q, page * PAGE_SIZE, PAGE_SIZE)
 
     def position(self, q: Query, event_id: str) -> int | None:
         """The row index of an event under a filter, or None when the filter leaves it out."""

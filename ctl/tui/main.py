@@ -21,7 +21,7 @@ from textual.widgets import Footer, Header, Input, Static
 from ctl.filters import FilterError
 from ctl.tui import filtertext
 from ctl.tui.actions import bindings
-from ctl.tui.data import Counts, Detail, Facets, Query, Row, Store, compile_query
+from ctl.tui.data import Counts, Detail, Facets, Query, Row, compile_query
 from ctl.tui.density import DensityStrip
 from ctl.tui.detail import DetailPane
 from ctl.tui.facets import FacetList
@@ -47,16 +47,6 @@ def empty_message(counts: Counts, q: Query) -> str:
     if not counts.total:
         return "The database has no events yet: add [[event]] records to the seeds."
     return f"No events match {q.describe()} ({counts.total:,} in all). Esc clears the filter."
-
-
-def counted(store: Store, q: Query, keep: str | None) -> tuple[Counts, int | None, list[Row]]:
-    """A filter's counts, where the selected event `keep` now sits (None: gone, or no selection), and
-    the page of rows under the cursor, in one job: the table shows them without another round trip."""
-    counts, position = store.counts_and_position(q, keep) if keep else (store.counts(q), None)
-    if not counts.matched:
-        return counts, position, []
-    page = (position or 0) // PAGE_SIZE
-    return counts, position, store.rows(q, page * PAGE_SIZE, PAGE_SIZE)
 
 
 class MainScreen(Screen[None]):
@@ -152,7 +142,7 @@ class MainScreen(Screen[None]):
         keep = self.selected_id
 
         self.app.cancel("facets", "density")
-        self.app.fetch("counts", lambda s: counted(s, q, keep), lambda result: self._counted(q, *result))
+        self.app.fetch("counts", lambda s: s.first_page(q, keep), lambda result: self._counted(q, *result))
         return True
 
     def reload(self) -> None:
@@ -161,7 +151,7 @@ class MainScreen(Screen[None]):
         if self.query_ is None:  # the initial text is broken: show everything behind the error
             self.query_ = compile_query("")
             q = self.query_
-            self.app.fetch("counts", lambda s: counted(s, q, None), lambda r: self._counted(q, *r))
+            self.app.fetch("counts", lambda s: s.first_page(q, None), lambda r: self._counted(q, *r))
 
     def _counted(self, q: Query, counts: Counts, position: int | None, rows: list[Row]) -> None:
         if q is not self.query_:

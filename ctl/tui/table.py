@@ -24,10 +24,9 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 from ctl.tui.actions import bindings
-from ctl.tui.data import Row
+from ctl.tui.data import PAGE_SIZE, Row
 from ctl.vocabulary import EVENT_TYPES
 
-PAGE_SIZE = 100
 CACHE_PAGES = 12  # pages kept: a few screens either side of the view at any height
 MARGIN = 20  # rows beyond the view asked for ahead of time, so scrolling rarely shows placeholders
 TYPE_WIDTH = max(len(t) for t in EVENT_TYPES)
