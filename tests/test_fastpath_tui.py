@@ -26,7 +26,7 @@ from ctl import opening
 from ctl.cli import app
 
 sys.path.insert(0, str(Path(__file__).parent / "tui_apps"))
-from harness import copy_seeds, make_app, seeded_copy, settle, sync
+from harness import copy_seeds, make_app, record_status, seeded_copy, settle, sync
 
 FAST = [
     ["tui"],
@@ -305,16 +305,7 @@ async def test_the_app_shows_the_same_first_screen_with_a_preload(tmp_path: Path
 async def test_with_a_preload_a_missing_database_is_still_built_with_its_message(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from ctl.tui.main import MainScreen
-
-    shown: list[str] = []
-    set_status = MainScreen.set_status
-
-    def recording(self: MainScreen, message: str) -> None:
-        shown.append(message)
-        set_status(self, message)
-
-    monkeypatch.setattr(MainScreen, "set_status", recording)
+    shown = record_status(monkeypatch)
     seeds = copy_seeds(tmp_path)
     db = tmp_path / "new" / "ctl.duckdb"
     app = make_app((seeds, db))

@@ -31,7 +31,17 @@ from ctl.tui.main import MainScreen
 from ctl.tui.table import CACHE_PAGES, PAGE_SIZE, EventTable
 
 sys.path.insert(0, str(Path(__file__).parent / "tui_apps"))
-from harness import BROKEN_EVENT, copy_seeds, imported_copy, make_app, plain, seeded_copy, settle, sync
+from harness import (
+    BROKEN_EVENT,
+    copy_seeds,
+    imported_copy,
+    make_app,
+    plain,
+    record_status,
+    seeded_copy,
+    settle,
+    sync,
+)
 from synthetic import build_synthetic
 
 MAY_2024 = "2024-05-pk-us-ct-dialogue"
@@ -602,14 +612,7 @@ async def _wait_for(pilot: Pilot, condition: Callable[[], bool], limit: float = 
 async def test_first_run_builds_with_a_visible_message(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    shown: list[str] = []
-    set_status = MainScreen.set_status
-
-    def recording(self: MainScreen, message: str) -> None:
-        shown.append(message)
-        set_status(self, message)
-
-    monkeypatch.setattr(MainScreen, "set_status", recording)
+    shown = record_status(monkeypatch)
     db = tmp_path / "new" / "ctl.duckdb"
     app = make_app((copy_seeds(tmp_path), db))
     async with app.run_test(size=SIZE) as pilot:

@@ -39,6 +39,21 @@ async def settle(pilot: Pilot, quiet: int = 5, limit: float = 20.0) -> None:
     await pilot.wait_for_scheduled_animations()
 
 
+def record_status(monkeypatch) -> list[str]:
+    """Every status message the main screen shows from now on (building, loading), in order."""
+    from ctl.tui.main import MainScreen
+
+    shown: list[str] = []
+    set_status = MainScreen.set_status
+
+    def recording(self: MainScreen, message: str) -> None:
+        shown.append(message)
+        set_status(self, message)
+
+    monkeypatch.setattr(MainScreen, "set_status", recording)
+    return shown
+
+
 def plain(widget: Static, width: int = 200) -> str:
     """The text a Static shows, without styles (wide, so that lines are not wrapped)."""
     content = widget.content
