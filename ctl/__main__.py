@@ -19,6 +19,11 @@ with exactly the options of the typer `timeline` command, calling the same
 with exactly the options of the typer `tui` command, calling the same `ctl.tui.app.run`. Before it
 imports Textual it imports DuckDB and starts the database work in a thread (a `ctl.opening.Preload`:
 the staleness check, the connection, the first queries), which then overlaps Textual's import.
+
+`ctl import FORMAT FILE ...` has one too (tests/test_fastpath_import.py): its budget is 1.5x a bare
+DuckDB `CREATE TABLE AS` of the same file (bench/import_bench.py), and typer's parsing is time that
+budget does not have. A parser with exactly the typer `import` command's arguments and options calls
+the same `ctl.importers.command.run_import`.
 """
 
 from __future__ import annotations
@@ -37,6 +42,9 @@ _TIMELINE_LISTS = ("--actor", "--group", "--region", "--type", "--search", "--da
 _TIMELINE_OPTIONS = (*_TIMELINE_LISTS, "--since", "--until", "--format", "-f", "--seeds", "--db")
 # Options of `ctl tui`.
 _TUI_OPTIONS = ("--seeds", "--db")
+# Options of `ctl import`: those that take a value, then the flag.
+_IMPORT_OPTIONS = ("--id", "--seeds", "--db")
+_IMPORT_FLAGS = ("--skip-bad",)
 # Plain decimal numbers only: typer converts numbers with pydantic, whose rules for forms like "1_000",
 # " 5" or "0x10" differ from Python's; those go to typer rather than risk a different answer.
 _INT = re.compile(r"-?[0-9]+")
@@ -118,10 +126,34 @@ def parse_tui_args(argv: list[str]) -> dict[str, Any] | None:
     return {"seeds": _seeds(ns), "db": _db(ns), "expr": join_args(ns.expr)}
 
 
-def _prescan(args: list[str], value_options: tuple[str, ...]) -> None:
+def parse_import_args(argv: list[str]) -> dict[str, Any] | None:
+    """The keyword arguments of ctl.importers.command.run_import for `argv` (without the program name),
+    or None when `argv` is not a `ctl import` command line the fast parser fully understands."""
+    if not argv or argv[0] != "import":
+        return None
+    try:
+        _prescan(argv[1:], _IMPORT_OPTIONS, _IMPORT_FLAGS)
+        ns = _import_parser().parse_intermixed_args(argv[1:])
+    except _Fallback:
+        return None
+    from ctl import paths  # stdlib only
+
+    seeds = paths.seeds_dir(_seeds(ns))
+    return {
+        "fmt": ns.format,
+        "file": Path(ns.file),
+        "seeds": seeds,
+        "db": paths.db_path(_db(ns), seeds),
+        "import_id": ns.id,
+        "skip_bad": ns.skip_bad,
+    }
+
+
+def _prescan(args: list[str], value_options: tuple[str, ...], flags: tuple[str, ...] = ()) -> None:
     """Refuse what argparse and click read differently: argparse takes "-1" or "-x" as a positional
     argument and "-f=json" as "json"; click reports an unknown option and reads "=json". Also --help,
-    "--" and every unknown option. `value_options` are the command's options, all taking a value."""
+    "--" and every unknown option. `value_options` are the command's options that take a value,
+    `flags` those that take none."""
     shorts = tuple(o for o in value_options if len(o) == 2 and o[1] != "-")
     expect_value = False
     for arg in args:
@@ -131,7 +163,7 @@ def _prescan(args: list[str], value_options: tuple[str, ...]) -> None:
                 raise _Fallback  # click would take it as the value; argparse would not
         elif arg in value_options:
             expect_value = True
-        elif arg.startswith("--") and arg.partition("=")[0] in value_options and "=" in arg:
+        elif arg in flags or (arg.startswith("--") and arg.partition("=")[0] in value_options and "=" in arg):
             pass
         elif arg.startswith(shorts) and len(arg) > 2 and arg[2] != "=":
             pass  # -fjson
@@ -188,6 +220,18 @@ def _tui_parser():
     return p
 
 
+def _import_parser():
+    # As the typer `import` command in ctl/cli.py: FORMAT FILE, --id, --skip-bad, --seeds, --db.
+    p = _new_parser("ctl import")
+    p.add_argument("format")
+    p.add_argument("file")
+    p.add_argument("--id", default=None)
+    p.add_argument("--skip-bad", dest="skip_bad", action="store_true")
+    p.add_argument("--seeds", default=None)
+    p.add_argument("--db", default=None)
+    return p
+
+
 def _seeds(ns) -> Path | None:
     # typer reads the environment when the option is absent, and ignores an empty variable.
     return _path(ns.seeds if ns.seeds is not None else os.environ.get("CTL_SEEDS") or None)
@@ -223,6 +267,12 @@ def main() -> None:
     kwargs = parse_tui_args(sys.argv[1:])
     if kwargs is not None:
         raise SystemExit(_as_typer_would(_tui, kwargs))
+
+    kwargs = parse_import_args(sys.argv[1:])
+    if kwargs is not None:
+        from ctl.importers.command import run_import
+
+        raise SystemExit(_as_typer_would(run_import, kwargs))
 
     from ctl.cli import app
 
