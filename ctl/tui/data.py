@@ -27,12 +27,13 @@ from pathlib import Path
 from typing import Any, ClassVar
 
 from ctl.aliases import normalise
+from ctl.engine import duckdb_core
 from ctl.filters import Term, compile_terms, describe, parse
 
 ORDER = "t.date_start, t.date_end, t.id"  # the order of `ctl timeline` (ctl.reports.TIMELINE_ORDER)
-# A row's names, as the `timeline` view gives them (db/post/60_views.sql): a curated event's own
-# lists, else those of its combination of actor fields.
-NAMES = "coalesce(t.{0}, c.{0}, []::VARCHAR[])"
+# A row's names, as the `timeline` view gives them (db/post/60_views.sql): those filed under its key
+# (`c`, its row of party_combos), curated and imported events alike.
+NAMES = "coalesce(c.{0}, []::VARCHAR[])"
 ORDER_DESC = "t.date_start DESC, t.date_end DESC, t.id DESC"
 PAGE_SIZE = 100  # rows per page: what the table asks for, and what a filter's first job fetches
 ANCHOR_REACH = 5_000  # rows either side of an anchor that `rows` reads by keyset
@@ -255,21 +256,6 @@ def locate_seed(file: str, seeds_dir: Path | None) -> Path:
 
 
 # -- the store ----------------------------------------------------------------------------------------
-
-
-def duckdb_core() -> Any:
-    """DuckDB's compiled module (`_duckdb`), which the `duckdb` package wraps: connections, cursors
-    and errors are its own. `import duckdb` also loads the package's relation and expression helpers
-    and its version from importlib.metadata, about 60 ms that the TUI's first screen waits for and
-    its store never uses. The package, if the module ever moves."""
-    try:
-        import _duckdb
-
-        return _duckdb
-    except ImportError:  # pragma: no cover - another DuckDB layout
-        import duckdb
-
-        return duckdb
 
 
 class Store:
@@ -570,8 +556,8 @@ class Store:
             q,
             f"SELECT t.id, date_label(t.date_start, t.date_end, t.precision), t.type, t.title, "
             f"{NAMES.format('groups')}, {NAMES.format('actors')}, t.source_count, t.date_start, t.date_end "
-            "FROM (SELECT t.id, t.date_start, t.date_end, t.precision, t.type, t.title, t.groups, "
-            "t.actors, t.source_count, t.party_key FROM event_index t WHERE ({where})"
+            "FROM (SELECT t.id, t.date_start, t.date_end, t.precision, t.type, t.title, "
+            "t.source_count, t.party_key FROM event_index t WHERE ({where})"
             f"{cond} ORDER BY {order} LIMIT ? OFFSET ?) t "
             f"LEFT JOIN party_combos c ON c.party_key = t.party_key ORDER BY {order}",
             [*extra, limit, offset],

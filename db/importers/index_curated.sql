@@ -1,9 +1,10 @@
 -- The curated events, as rows of `event_index` (see db/importers/index_imported.sql): inserted BY NAME
--- after the imported files' rows, with their actor, group and source lists in place.
+-- after the imported files' rows. Their actor and group lists and their region are not columns of
+-- the table: db/post/40_names.sql files them under the keys below, as it does an imported event's.
 SELECT
-    id, date_start, date_end, precision, title, type, location, region, actors, groups, sources,
-    source_count, summary, file, line, region_name, dataset, import_id, dataset_id, dataset_type,
-    fatalities_low, fatalities_best, fatalities_high, injuries, actor_ids, group_ids, unresolved, admin1,
+    id, date_start, date_end, precision, title, type, location, sources,
+    source_count, summary, file, line, dataset, import_id, dataset_id, dataset_type,
+    fatalities_low, fatalities_best, fatalities_high, injuries, admin1,
     latitude, longitude, geo_precision,
     NULL::VARCHAR AS country, NULL::VARCHAR AS party1, NULL::VARCHAR AS party2, NULL::VARCHAR AS party3,
     -- Keys of their own, so that party_combos and place_regions (db/post/40_names.sql) list curated

@@ -4,12 +4,15 @@
 -- rows, INSERT of it for each further file, then the curated events (db/importers/index_curated.sql).
 --
 -- Why a table: at a million events the live view of db/30_views.sql would rebuild each event's
--- actor, group and source lists through the link tables on every query. Curated events get their
--- lists there, once. An imported event keeps its actor fields and place as written (party1..4,
--- admin1, country) with a hash key of each: db/post/40_names.sql resolves every distinct combination
--- once, and the view joins it in by key. That keeps an import to one write of each row, which is
--- what a million-row import spends most of its time on; computing the lists per row here instead,
--- or sorting the table, would cost more than reading the file does.
+-- actor, group and source lists through the link tables on every query. An imported event keeps its
+-- actor fields and place as written (party1..4, admin1, country) with a hash key of each:
+-- db/post/40_names.sql resolves every distinct combination once, and the view joins it in by key. A
+-- curated event's lists and region are reached by key in the same way, so the table has no column
+-- for them. That keeps an import to one write of each row, which is what a million-row import spends
+-- most of its time on; computing the lists per row here instead, or sorting the table, would cost more
+-- than reading the file does. For the same reason the table has no column that every imported row
+-- would leave empty: writing a column costs DuckDB about 30 ms per million rows even when it holds
+-- nothing but NULL (bench/import_bench.py times the import against a bare CREATE TABLE AS).
 --
 -- Each file's rows are stored in the order read, one statement per file: a row's line is computed
 -- from that order (bulk.py verify). In one statement with anything else (`timeline UNION ALL
@@ -19,12 +22,9 @@
 SELECT
     -- the dataset's id, or the line for files without ids (NULL for a blank id: bulk.py fills it in)
     import_id || '/' || coalesce(dataset_id, 'L' || line) AS id, date_start, date_end, precision, title, type,
-    location, NULL::VARCHAR AS region, NULL::VARCHAR[] AS actors, NULL::VARCHAR[] AS groups,
-    coalesce(sources, []::VARCHAR[]) AS sources,
+    location, coalesce(sources, []::VARCHAR[]) AS sources,
     coalesce(source_count, 0)::BIGINT AS source_count, summary, file, line::INTEGER AS line,
-    NULL::VARCHAR AS region_name,
     dataset, import_id, dataset_id, dataset_type, fatalities_low, fatalities_best, fatalities_high, injuries,
-    NULL::VARCHAR[] AS actor_ids, NULL::VARCHAR[] AS group_ids, NULL::VARCHAR[] AS unresolved,
     admin1, latitude, longitude, geo_precision,
     country, party1, party2, party3, party4,
     hash(party1, party2, party3, party4) AS party_key,

@@ -99,12 +99,13 @@ SELECT
 FROM combos k
 LEFT JOIN lists l ON l.party_key = k.party_key;
 
--- A curated event is a combination of its own (its key is its id's hash), with the lists it holds, so
--- the table answers "which events name X" for every event, curated or imported.
+-- A curated event is a combination of its own (its key is its id's hash, as db/importers/
+-- index_curated.sql gives it), with its lists from the live `timeline` view (db/30_views.sql, not yet
+-- replaced: db/post/60_views.sql comes next), so the table answers "which events name X" for every
+-- event, curated or imported, and the `timeline` view gets every event's lists from it.
 INSERT INTO party_combos
-SELECT party_key, actors, actor_ids, groups, group_ids, coalesce(unresolved, []::VARCHAR[])
-FROM event_index
-WHERE dataset = 'curated';
+SELECT hash('curated', id), actors, actor_ids, groups, group_ids, coalesce(unresolved, []::VARCHAR[])
+FROM timeline;
 
 -- Places: admin1 (province) to a region, within the country. The country resolves by alias; admin1
 -- by alias (whole, without a trailing ` province`, without a trailing `(...)`) among that country's
@@ -161,7 +162,7 @@ LEFT JOIN admin_hits h ON h.place_key = p.place_key AND h.rank = 1;
 
 -- A curated event's region is a place of its own (the region id's hash), as for party_combos above.
 INSERT INTO place_regions
-SELECT DISTINCT place_key, region, NULL FROM event_index WHERE dataset = 'curated' AND place_key IS NOT NULL;
+SELECT DISTINCT hash('curated', region), region, NULL FROM timeline WHERE region IS NOT NULL;
 
 -- The unresolved names, with how often each import mentions them (the import summary lists the most
 -- frequent; the actor filter matches them by norm).

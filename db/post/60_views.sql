@@ -1,8 +1,8 @@
 -- Post-load, step 2: `timeline` and `group_mentions` over `event_index` (db/importers/index_imported.sql),
 -- replacing the live definitions of db/30_views.sql. Same columns, same order (tests pin them).
 --
--- Curated events carry their lists and region in the table; an imported event gets them here from
--- its actor-field combination and place (db/post/40_names.sql), joined by key. Conditions on the
+-- Every event, curated or imported, gets its actor and group lists and its region here, from its
+-- actor-field combination and place (db/post/40_names.sql), joined by key. Conditions on the
 -- table's own columns (dates, dataset, type, id ...) are applied before these joins, so a filtered
 -- timeline joins only the events it keeps.
 
@@ -15,15 +15,15 @@ SELECT
     e.title,
     e.type,
     e.location,
-    coalesce(e.region, p.region) AS region,
-    coalesce(e.actors, c.actors, []::VARCHAR[]) AS actors,
-    coalesce(e.groups, c.groups, []::VARCHAR[]) AS groups,
+    p.region,
+    coalesce(c.actors, []::VARCHAR[]) AS actors,
+    coalesce(c.groups, []::VARCHAR[]) AS groups,
     e.sources,
     e.source_count,
     e.summary,
     e.file,
     coalesce(e.line, (e.rowid + i.line_base)::INTEGER) AS line,
-    coalesce(e.region_name, r.name) AS region_name,
+    r.name AS region_name,
     date_label(e.date_start, e.date_end, e.precision) AS date_label,
     e.dataset,
     e.import_id,
@@ -33,9 +33,9 @@ SELECT
     e.fatalities_best,
     e.fatalities_high,
     e.injuries,
-    coalesce(e.actor_ids, c.actor_ids, []::VARCHAR[]) AS actor_ids,
-    coalesce(e.group_ids, c.group_ids, []::VARCHAR[]) AS group_ids,
-    coalesce(e.unresolved, c.unresolved, []::VARCHAR[]) AS unresolved,
+    coalesce(c.actor_ids, []::VARCHAR[]) AS actor_ids,
+    coalesce(c.group_ids, []::VARCHAR[]) AS group_ids,
+    coalesce(c.unresolved, []::VARCHAR[]) AS unresolved,
     e.admin1,
     e.latitude,
     e.longitude,
