@@ -22,16 +22,19 @@ import os
 from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ctl import __version__
 from ctl.aliases import normalise
 from ctl.check import Dataset
 from ctl.dates import Period
+from ctl.engine import build_connection, build_file
 from ctl.importers.bulk import ImportJob, ImportStats, Progress, collect_unresolved, load_events
 from ctl.paths import sql_dir, sql_files
 
-BUILD_MEMORY = "768MB"
+if TYPE_CHECKING:
+    from ctl.importers.early import HeadStart
+
 
 TABLES = (
     "sources", "source_cites", "actors", "actor_role_records", "groups", "regions", "region_members",
@@ -136,6 +139,7 @@ def build(
     imports: list[ImportJob] | None = None,
     progress: Progress | None = None,
     on_built: Callable[[list[ImportStats]], int | None] | None = None,
+    head_start: HeadStart | None = None,
 ) -> list[ImportStats]:
     """Build the database for `data` at `db`, replacing any previous file only when complete.
 
@@ -143,32 +147,33 @@ def build(
     a seed edited while this build ran still counts as newer than the database. `imports` overrides
     the dataset's own [[import]] list (`ctl import` adds the one it is importing). `on_built` runs once
     the new file is complete and before it replaces the old one (`ctl import` writes the manifest
-    there); what it returns, if not None, becomes the mtime instead. Raises ImportRejected when a file
-    has bad rows that its import does not skip: then nothing is replaced.
+    there); what it returns, if not None, becomes the mtime instead. `head_start` is a build begun
+    before the seeds were checked (ctl/importers/early.py): its file and connection are taken over,
+    with the schema in place and, if all went well, one import's rows written. Raises ImportRejected
+    when a file has bad rows that its import does not skip: then nothing is replaced.
     """
-    from ctl.engine import duckdb_core
-
-    duckdb = duckdb_core()  # the compiled module alone: ctl import counts its start-up
-
     jobs = import_jobs(data) if imports is None else imports
     db.parent.mkdir(parents=True, exist_ok=True)
-    tmp = db.with_name(f".{db.name}.tmp-{os.getpid()}")
-    tmp.unlink(missing_ok=True)
+    written = None
+    if head_start is not None:
+        con, written = head_start.take()
+        tmp = head_start.tmp
+    else:
+        tmp = build_file(db, os.getpid())
+        tmp.unlink(missing_ok=True)
     try:
-        # Rows stream from the CSV reader into the table, so a build needs little memory; the limit
-        # keeps DuckDB from holding on to more (without it, near 1 GB at a million rows). Not lower:
-        # keeping each file's rows in order buffers some of them, and at 512 MB the write of a
-        # million rows took 5.3 s instead of 3.2 s (bench/import_bench.py: peak RSS ~560 MiB).
-        con = duckdb.connect(str(tmp), config={"memory_limit": BUILD_MEMORY})
+        if head_start is None:
+            con = build_connection(tmp)
         try:
             if progress is not None:
                 progress.attach(con)
-            for sql in sql_files():
-                con.execute(sql.read_text(encoding="utf-8"))
+            if head_start is None:
+                for sql in sql_files():
+                    con.execute(sql.read_text(encoding="utf-8"))
             for name, rows in table_rows(data).items():
                 if rows:
                     _insert(con, name, rows)
-            stats = load_events(con, jobs, progress)
+            stats = load_events(con, jobs, progress, written=written, staged=head_start is not None)
             if progress is not None and jobs:
                 progress.stage("resolving names")
             for sql in post_sql_files():

@@ -32,11 +32,13 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 from ctl.importers.formats import FORMATS, Format, Layout, read_layout, require
-from ctl.model import Import
 from ctl.paths import sql_dir
+
+if TYPE_CHECKING:
+    from ctl.model import Import  # pydantic: `ctl import` starts its head start before loading it
 
 MAX_LISTED = 20  # bad rows and unresolved names listed in a summary; the counts are always complete
 
@@ -239,24 +241,47 @@ def _physical_lines(path: Path, positions: list[int]) -> dict[int, int]:
     return out
 
 
-def _write_index(con, parts: list[tuple[int, ImportJob, Layout]], rejects: bool) -> None:
-    """`event_index`: each file's rows by a statement of their own, in file order (see
-    db/importers/index_imported.sql), then the curated events. The table is created from the first
+def write_rows(con, parts: list[tuple[int, ImportJob, Layout]], rejects: bool, create: bool) -> None:
+    """Files' rows into `event_index`, each by a statement of its own, so that its rows keep their
+    order (see db/importers/index_imported.sql). With `create`, the table is created from the first
     file's rows (or none): a CREATE TABLE ... AS writes a million rows faster than an INSERT does."""
     imported = _sql("index_imported.sql")
-    for i, part in enumerate(parts or [None]):
+    for i, part in enumerate(parts or ([None] if create else [])):
         _define_rows(con, [part] if part else [], rejects)
-        con.execute(("CREATE TABLE event_index AS\n" if i == 0 else "INSERT INTO event_index\n") + imported)
+        first = create and i == 0
+        con.execute(("CREATE TABLE event_index AS\n" if first else "INSERT INTO event_index\n") + imported)
+
+
+def _write_index(
+    con, parts: list[tuple[int, ImportJob, Layout]], rejects: bool, written: str | None = None
+) -> None:
+    """`event_index`: the files' rows, then the curated events. `written` is the id of an import
+    whose rows are in the table already (ctl/importers/early.py): the others are added after it."""
+    if written is None:
+        write_rows(con, parts, rejects, create=True)
+    else:
+        write_rows(con, [p for p in parts if p[1].record.id != written], rejects, create=False)
     con.execute("INSERT INTO event_index BY NAME\n" + _sql("index_curated.sql"))
 
 
-def load_events(con, jobs: list[ImportJob], progress: Progress | None = None) -> list[ImportStats]:
-    """Write curated and imported events into `event_index`, then verify each file's rows."""
+def load_events(
+    con,
+    jobs: list[ImportJob],
+    progress: Progress | None = None,
+    *,
+    written: str | None = None,
+    staged: bool = False,
+) -> list[ImportStats]:
+    """Write curated and imported events into `event_index`, then verify each file's rows.
+
+    `written`: the id of the import whose rows a head start (ctl/importers/early.py) has written into
+    `event_index` already, or None: no such table yet. `staged`: the staging schema is in place."""
     from ctl.engine import duckdb_core
 
     duckdb = duckdb_core()  # the compiled module alone: ctl import counts its start-up
 
-    con.execute(_sql("staging.sql"))
+    if not staged:
+        con.execute(_sql("staging.sql"))
     parts: list[tuple[int, ImportJob, Layout]] = []
     for n, job in enumerate(jobs):
         layout = read_layout(job.path, None if job.record.encoding == "utf-8" else job.record.encoding)
@@ -273,12 +298,12 @@ def load_events(con, jobs: list[ImportJob], progress: Progress | None = None) ->
         for n, _, _ in parts:
             _drop_rejects(con, n)
         try:
-            _write_index(con, parts, rejects)
+            _write_index(con, parts, rejects, written)
         except duckdb.Error:
             if rejects or not jobs:
                 raise
             con.execute("DROP TABLE IF EXISTS event_index")
-            rejects = True
+            rejects, written = True, None  # every file again, from the start
             continue
         # A file sniffed as UTF-8 from its first MiB may turn out not to be: the reader refuses its
         # rows as invalid unicode. Read it again as Latin-1 (which decodes any byte); rare.
@@ -295,6 +320,7 @@ def load_events(con, jobs: list[ImportJob], progress: Progress | None = None) ->
         parts = [p for p in parts if p[0] not in again] + retry
         parts.sort(key=lambda p: p[0])
         con.execute("DROP TABLE event_index")
+        written = None
     if progress is not None and jobs:
         progress.stage("checking rows")
     return [verify(con, n, job, layout) for n, job, layout in parts]

@@ -22,15 +22,19 @@ summary gives rows, events, skipped rows with their lines, and the most frequent
 
 from __future__ import annotations
 
+import os
 import sys
 import time
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
 
 from ctl.importers.bulk import ImportJob, ImportRejected, ImportStats
 from ctl.importers.formats import FORMATS, FormatError, detect, read_layout, require
-from ctl.model import IMPORT_FORMATS, Import
+from ctl.vocabulary import IMPORT_FORMATS
+
+if TYPE_CHECKING:
+    from ctl.importers.early import HeadStart
 
 CHOICES = (*IMPORT_FORMATS, "auto")
 
@@ -75,7 +79,8 @@ def write_bad_rows(stats: ImportStats, out: TextIO) -> None:
         out.write(f"    ... and {stats.bad - len(stats.bad_rows):,} more\n")
 
 
-def _choose_id(requested: str | None, fmt: str, file: Path, stored: str, existing: list[Import]) -> str:
+def _choose_id(requested: str | None, fmt: str, file: Path, stored: str, existing: list) -> str:
+    """--id, else the id of the [[import]] already recording this path, else one from the file name."""
     from ctl.importers.manifest import default_id
 
     if requested:
@@ -101,12 +106,9 @@ def run_import(
     """The whole command; returns the exit status (0 imported, 1 refused, 2 usage error)."""
     out = out or sys.stdout  # looked up now: a test runner swaps them after import
     err = err or sys.stderr
-    from ctl.check import check
-    from ctl.db import newest_input_ns
-    from ctl.diagnostics import render_text
+    from ctl.engine import build_file
     from ctl.importers import filehash, manifest
-    from ctl.importers.progress import BuildProgress
-    from ctl.load import build
+    from ctl.importers.early import HeadStart, Planned
 
     started = time.perf_counter()
     try:
@@ -122,65 +124,104 @@ def run_import(
         return 2
 
     root = seeds.resolve().parent
-    with ThreadPoolExecutor(1) as pool:
-        scanned = pool.submit(filehash.scan, file)  # sha256 and line count, read alongside DuckDB
-        result = check(seeds)
-        if not result.ok:
-            err.write(render_text(result.diagnostics))
-            err.write(f"ctl: error: {result.summary()}; fix the seeds before importing\n")
-            return 1
-        data = result.dataset
-        existing = [loc.record for loc in data.of("import")]
-        stored = manifest.stored_path(root, file)
-        rid = _choose_id(import_id, spec.name, file, stored, existing)
-        home = manifest.manifest_path(seeds).resolve()
-        for loc in data.of("import"):
-            if loc.record.id == rid and loc.file.real.resolve() != home:
-                err.write(
-                    f"ctl: error: import {rid!r} is recorded in {loc.path}: edit it there or pass --id\n"
-                )
-                return 2
-        try:
-            record = Import(
-                id=rid,
-                format=spec.name,
-                path=stored,
-                sha256="0" * 64,  # known once the file is read: see `scanned`
-                rows=0,
-                skip_bad=skip_bad,
-                encoding=layout.encoding,
-            )
-        except ValueError as exc:
-            err.write(f"ctl: error: --id {rid!r}: {exc}\n")
+    stored = manifest.stored_path(root, file)
+    # The file's rows go into the new database while the seeds are loaded and checked, under the id
+    # this import will most likely have (ctl/importers/early.py); it is given up if that was wrong.
+    guess = Planned(import_id or manifest.default_id(spec.name, file), spec.name, stored, layout.encoding)
+    head = HeadStart.start(build_file(db, os.getpid()), guess, file.resolve(), layout)
+    try:
+        with ThreadPoolExecutor(1) as pool:
+            scanned = pool.submit(filehash.scan, file)  # sha256 and line count, read alongside DuckDB
+            return _checked_import(
+                spec.name, file, stored, layout.encoding, import_id, skip_bad, seeds, db, progress,
+                head, scanned, out, err, started,
+            )  # fmt: skip
+    finally:
+        head.discard()  # unless build took it over (then there is nothing left to discard)
+
+
+def _checked_import(
+    fmt: str,
+    file: Path,
+    stored: str,
+    encoding: str,
+    import_id: str | None,
+    skip_bad: bool,
+    seeds: Path,
+    db: Path,
+    progress: bool | None,
+    head: HeadStart,
+    scanned: Future[tuple[str, int]],
+    out: TextIO,
+    err: TextIO,
+    started: float,
+) -> int:
+    """run_import once the file is known to be readable: check the seeds, build, write the manifest."""
+    from ctl.check import check
+    from ctl.db import newest_input_ns
+    from ctl.diagnostics import render_text
+    from ctl.importers import filehash, manifest
+    from ctl.importers.progress import BuildProgress
+    from ctl.load import build
+    from ctl.model import Import
+
+    root = seeds.resolve().parent
+    result = check(seeds)
+    if not result.ok:
+        err.write(render_text(result.diagnostics))
+        err.write(f"ctl: error: {result.summary()}; fix the seeds before importing\n")
+        return 1
+    data = result.dataset
+    existing = [loc.record for loc in data.of("import")]
+    rid = _choose_id(import_id, fmt, file, stored, existing)
+    home = manifest.manifest_path(seeds).resolve()
+    for loc in data.of("import"):
+        if loc.record.id == rid and loc.file.real.resolve() != home:
+            err.write(f"ctl: error: import {rid!r} is recorded in {loc.path}: edit it there or pass --id\n")
             return 2
-        job = ImportJob(
-            record, file.resolve(), digest=lambda: scanned.result()[0], lines=lambda: scanned.result()[1]
+    try:
+        record = Import(
+            id=rid,
+            format=fmt,
+            path=stored,
+            sha256="0" * 64,  # known once the file is read: see `scanned`
+            rows=0,
+            skip_bad=skip_bad,
+            encoding=encoding,
         )
-        jobs = [ImportJob.of(data.root, r) for r in existing if r.id != rid] + [job]
+    except ValueError as exc:
+        err.write(f"ctl: error: --id {rid!r}: {exc}\n")
+        return 2
+    job = ImportJob(
+        record, file.resolve(), digest=lambda: scanned.result()[0], lines=lambda: scanned.result()[1]
+    )
+    jobs = [ImportJob.of(data.root, r) for r in existing if r.id != rid] + [job]
+    if rid != head.id:
+        head.discard()  # written under another id: build starts afresh
 
-        def commit(stats: list[ImportStats]) -> int:
-            mine = stats[-1]
-            final = record.model_copy(
-                update={"sha256": scanned.result()[0], "rows": mine.rows, "encoding": mine.encoding}
-            )
-            manifest.write(seeds, final)
-            filehash.remember(root, file, final.sha256)
-            return newest_input_ns(seeds)
+    def commit(stats: list[ImportStats]) -> int:
+        mine = stats[-1]
+        final = record.model_copy(
+            update={"sha256": scanned.result()[0], "rows": mine.rows, "encoding": mine.encoding}
+        )
+        manifest.write(seeds, final)
+        filehash.remember(root, file, final.sha256)
+        return newest_input_ns(seeds)
 
-        try:
-            with BuildProgress(progress) as bar:
-                stats = build(data, db, imports=jobs, progress=bar, on_built=commit)
-        except ImportRejected as exc:
-            s = exc.stats
-            err.write(
-                f"ctl: error: {s.path}: {_plural(s.bad, 'bad row')} of {s.rows:,}; nothing imported, "
-                f"{manifest.manifest_path(seeds)} and {db} unchanged (--skip-bad imports the rest)\n"
-            )
-            write_bad_rows(s, err)
-            return 1
-        except FormatError as exc:
-            err.write(f"ctl: error: {exc}\n")
-            return 2
+    try:
+        with BuildProgress(progress) as bar:
+            stats = build(data, db, imports=jobs, progress=bar, on_built=commit, head_start=head.usable())
+    except ImportRejected as exc:
+        s = exc.stats
+        err.write(
+            f"ctl: error: {s.path}: {_plural(s.bad, 'bad row')} of {s.rows:,}; nothing imported, "
+            f"{manifest.manifest_path(seeds)} and {db} unchanged (--skip-bad imports the rest)\n"
+        )
+        write_bad_rows(s, err)
+        return 1
+    except FormatError as exc:
+        err.write(f"ctl: error: {exc}\n")
+        return 2
     write_summary(stats[-1], out)
     out.write(
         f"manifest {manifest.manifest_path(seeds)}; database {db} ({time.perf_counter() - started:.1f} s)\n"

@@ -13,10 +13,12 @@ from __future__ import annotations
 import os
 import re
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import tomlkit
+if TYPE_CHECKING:  # both loaded by the functions that write: `ctl import` needs the others sooner
+    import tomlkit
 
-from ctl.model import Import
+    from ctl.model import Import
 
 MANIFEST = "imports.toml"
 
@@ -50,6 +52,10 @@ def default_id(fmt: str, file: Path) -> str:
 
 
 def _entry(record: Import) -> tomlkit.items.Table:
+    import tomlkit
+
+    from ctl.model import Import
+
     table = tomlkit.table()
     for key, value in record.model_dump(exclude_none=True).items():
         if key in ("skip_bad", "encoding") and value == Import.model_fields[key].default:
@@ -70,6 +76,8 @@ def _spaced(text: str) -> str:
 
 def write(seeds: Path, record: Import) -> Path:
     """Add or update `record` in seeds/imports.toml; returns the file."""
+    import tomlkit
+
     path = manifest_path(seeds)
     text = path.read_text(encoding="utf-8") if path.exists() else HEADER
     doc = tomlkit.parse(text)
