@@ -320,6 +320,14 @@ def _condition(term: Term, target: Target, lookup: Lookup = inline) -> tuple[str
         )
         return sql, _alias_params(value)
     if key == "source":
+        if target == "index":
+            # An imported event may keep its sources as the text it was written as (source_text, a
+            # `;` list: db/importers/acled.sql); split only where the text holds the name at all.
+            sql = (
+                "coalesce(list_contains(t.sources, ?) OR (contains(t.source_text, ?) "
+                "AND list_contains(imp_list(t.source_text), ?)), false)"
+            )
+            return sql, [value, value, value]
         return "list_contains(t.sources, ?)", [value]
     if key == "dataset":
         # a plain comparison on one column, so DuckDB applies it while scanning

@@ -41,6 +41,13 @@ CREATE MACRO imp_list(x) AS CASE
     ELSE list_filter(list_transform(string_split(x, ';'), lambda s: trim(s)), lambda s: s <> '')
 END;
 
+-- How many items imp_list(x) has, without building the list where there is at most one.
+CREATE MACRO imp_list_len(x) AS CASE
+    WHEN imp_text(x) IS NULL THEN 0
+    WHEN NOT contains(x, ';') THEN 1
+    ELSE len(imp_list(x))
+END;
+
 -- A date in any form the datasets write: ISO (2024-05-10, also with a time after it, as UCDP writes
 -- 1990-10-04 00:00:00.000), US (03/27/1990 with or without a time: UCDP's older files, GTD's
 -- resolution), 10-May-24 and 10 May 2024 (ACLED). The form is told by cheap character tests so that each

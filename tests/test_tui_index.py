@@ -61,6 +61,12 @@ FILTERS = [
     "group:TTP -region:KP",
     "-group:TTP -actor:Civilians region:Balochistan",
     "group:nothing-like-this",
+    "source:Dawn",  # alone, first or last in a `;` list (ACLED, UCDP), and in curated events' lists
+    'source:"The News (Pakistan)"',
+    'source:"Invented Wire"',  # trimmed, as the view's lists are
+    "-source:Dawn",
+    "source:news-unsigned-2024-w20",  # a curated event's source id
+    "source:Daw",  # a part of a name is no match
 ]
 
 
@@ -102,6 +108,36 @@ def test_the_fixtures_give_a_mixed_database(view) -> None:
         "count(*) FILTER (WHERE len(unresolved) > 0), count(*) FILTER (WHERE region IS NULL) FROM timeline"
     ).fetchall()
     assert curated == 8 and imported >= 15 and unresolved > 0 and unplaced > 0
+
+
+def test_imported_sources_read_as_lists(view) -> None:
+    """ACLED and UCDP rows keep their sources as written (`source_text`); the view splits them as the
+    import would have, so `source:` finds a name alone, first or last in a `;` list, trimmed."""
+    found = dict(
+        view.execute(
+            "SELECT dataset_id, sources FROM timeline WHERE dataset IN ('acled', 'ucdp') AND len(sources) > 1"
+        ).fetchall()
+    )
+    assert found == {
+        "PAK1001": ["Dawn", "The News (Pakistan)"],
+        "502": ["Dawn", "AFP"],
+        "9001": ["Dawn", "The Nation"],
+    }
+    counts = {
+        text: len(on_view(view, text, "SELECT t.id FROM timeline t WHERE {where}"))
+        for text in (
+            "source:Dawn",
+            'source:"The News (Pakistan)"',
+            "source:Daw",
+            "source:news-unsigned-2024-w20",
+        )
+    }
+    assert counts == {
+        "source:Dawn": 7,  # 3 ACLED rows, 2 of each UCDP file
+        'source:"The News (Pakistan)"': 1,
+        "source:Daw": 0,
+        "source:news-unsigned-2024-w20": 6,  # 6 of the 8 curated events cite it
+    }
 
 
 @pytest.mark.parametrize("text", FILTERS)

@@ -88,7 +88,8 @@ SELECT
     gname2 AS party2,
     gname3 AS party3,
     NULL::VARCHAR AS party4,
-    sources,
+    sources,  -- a list here: each citation is one source, `;` and all
+    NULL::VARCHAR AS source_text,
     len(sources) AS source_count,
     nkill AS fatalities_low,
     nkill AS fatalities_best,

@@ -2,7 +2,7 @@
 -- after the imported files' rows. Their actor and group lists and their region are not columns of
 -- the table: db/post/40_names.sql files them under the keys below, as it does an imported event's.
 SELECT
-    id, date_start, date_end, precision, title, type, location, sources,
+    id, date_start, date_end, precision, title, type, location, sources, NULL::VARCHAR AS source_text,
     source_count, summary, file, line, dataset, import_id, dataset_id, dataset_type,
     fatalities_low, fatalities_best, fatalities_high, injuries, admin1,
     latitude, longitude, geo_precision,

@@ -22,7 +22,7 @@
 SELECT
     -- the dataset's id, or the line for files without ids (NULL for a blank id: bulk.py fills it in)
     import_id || '/' || coalesce(dataset_id, 'L' || line) AS id, date_start, date_end, precision, title, type,
-    location, coalesce(sources, []::VARCHAR[]) AS sources,
+    location, CASE WHEN source_text IS NULL THEN coalesce(sources, []::VARCHAR[]) END AS sources, source_text,
     coalesce(source_count, 0)::BIGINT AS source_count, summary, file, line::INTEGER AS line,
     dataset, import_id, dataset_id, dataset_type, fatalities_low, fatalities_best, fatalities_high, injuries,
     admin1, latitude, longitude, geo_precision,

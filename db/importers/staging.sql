@@ -31,7 +31,8 @@ CREATE TEMP TABLE import_rows_template (
     party2 VARCHAR,
     party3 VARCHAR,
     party4 VARCHAR,
-    sources VARCHAR[],
+    sources VARCHAR[],  -- the sources, or NULL when source_text holds them
+    source_text VARCHAR,  -- or: a `;` list of them as written, which imp_list(source_text) splits
     source_count INTEGER,
     fatalities_low INTEGER,
     fatalities_best INTEGER,

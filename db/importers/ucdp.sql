@@ -30,8 +30,7 @@ WITH p AS (
         imp_text(side_a) AS side_a,
         imp_text(side_b) AS side_b,
         imp_code(number_of_sources) AS nsrc,
-        CASE WHEN len(imp_list(source_office)) > 0 THEN imp_list(source_office) ELSE imp_list(source_article) END
-            AS sources,
+        CASE WHEN imp_list_len(source_office) > 0 THEN source_office ELSE source_article END AS source_text,
         imp_text(source_headline) AS headline,
         imp_text(where_description) AS where_description,
         imp_text(where_coordinates) AS place,
@@ -75,8 +74,9 @@ SELECT
     side_b AS party2,
     NULL::VARCHAR AS party3,
     NULL::VARCHAR AS party4,
-    sources,
-    CASE WHEN nsrc >= 0 THEN nsrc ELSE len(sources) END AS source_count,  -- -1: not recorded
+    NULL::VARCHAR[] AS sources,  -- split by the `timeline` view, as ACLED's (db/importers/acled.sql)
+    source_text,
+    CASE WHEN nsrc >= 0 THEN nsrc ELSE imp_list_len(source_text) END AS source_count,  -- -1: not recorded
     low_ AS fatalities_low,
     best_ AS fatalities_best,
     high_ AS fatalities_high,

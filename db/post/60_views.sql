@@ -18,7 +18,7 @@ SELECT
     p.region,
     coalesce(c.actors, []::VARCHAR[]) AS actors,
     coalesce(c.groups, []::VARCHAR[]) AS groups,
-    e.sources,
+    coalesce(e.sources, imp_list(e.source_text)) AS sources,  -- see db/importers/acled.sql
     e.source_count,
     e.summary,
     e.file,
