@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import io
 import os
+import sys
 import threading
 import time
 
@@ -91,6 +92,26 @@ def test_large_files_hash_once_per_size_and_mtime(project, monkeypatch):
     later = st.st_mtime_ns + 10**9
     os.utime(data, ns=(later, later))
     assert [d.code for d in check(project.seeds).diagnostics] == ["import-changed"]
+
+
+def test_the_hash_beside_the_write_gives_way_but_not_another_answer(project):
+    """`ctl import` hashes the file in a thread of low priority (Linux: that thread's niceness alone)."""
+    data = project.data("acled_31col.csv")
+    seen: dict[str, object] = {}
+
+    def run() -> None:
+        seen["scan"] = filehash.scan_behind(data)
+        seen["nice"] = os.getpriority(os.PRIO_PROCESS, threading.get_native_id())
+
+    before = os.getpriority(os.PRIO_PROCESS, 0)
+    worker = threading.Thread(target=run)
+    worker.start()
+    worker.join()
+    lines = data.read_bytes().count(b"\n")
+    assert seen["scan"] == (hashlib.sha256(data.read_bytes()).hexdigest(), lines) == filehash.scan(data)
+    assert os.getpriority(os.PRIO_PROCESS, 0) == before  # this thread (and the process) as they were
+    if sys.platform.startswith("linux"):
+        assert seen["nice"] == 19
 
 
 def test_small_files_are_never_cached(project):

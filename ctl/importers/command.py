@@ -131,7 +131,7 @@ def run_import(
     head = HeadStart.start(build_file(db, os.getpid()), guess, file.resolve(), layout)
     try:
         with ThreadPoolExecutor(1) as pool:
-            scanned = pool.submit(filehash.scan, file)  # sha256 and line count, read alongside DuckDB
+            scanned = pool.submit(filehash.scan_behind, file)  # sha256 and lines, beside DuckDB
             return _checked_import(
                 spec.name, file, stored, layout.encoding, import_id, skip_bad, seeds, db, progress,
                 head, scanned, out, err, started,
