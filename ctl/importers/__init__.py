@@ -18,16 +18,20 @@ The modules, in the order a row meets them:
     manifest.py  reads and writes seeds/imports.toml
     filehash.py  the file's sha256 (and line count), cached for large files
     progress.py  the progress bar for builds that take more than a moment
+    early.py     `ctl import`'s head start: the new file's rows written while the seeds are checked
     command.py   `ctl import` itself: header sniffing, the build, the manifest, the closing summary
 
 After that, db/post/40_names.sql resolves the distinct actor-field combinations and places of all
 imports through the alias registry, and db/post/60_views.sql redefines `timeline` as a projection of
 `event_index` that joins those resolutions in (ctl/load.py runs the phases in order).
 
-Measured with bench/import_bench.py at a million ACLED-shaped rows: the import takes about 1.4 times
-DuckDB's own `CREATE TABLE AS SELECT * FROM read_csv(...)` of the same file, with a peak RSS under
-500 MB (the build connection's memory limit). What it takes to stay there: each row is written once
-(no staging table, no sort), the reader materialises only the columns a mapping reads, lines come from
-rowids instead of a row_number() window (which would serialise the scan), and each date meets only the
-parser for its own form (a failed parse costs DuckDB far more than a successful one).
+Measured with bench/import_bench.py at a million ACLED-shaped rows on a 2-core machine: the import
+takes 1.4 to 1.5 times DuckDB's own `CREATE TABLE AS SELECT * FROM read_csv(...)` of the same file,
+with a peak RSS near 530 MB (the build connection's memory limit). What it takes to stay there: each
+row is written once (no staging table, no sort), the reader materialises only the columns a mapping
+reads, lines come from rowids instead of a row_number() window (which would serialise the scan), each
+date meets only the parser for its own form (a failed parse costs DuckDB far more than a successful
+one), trim() runs only on values it can change, no column is stored that every imported row leaves
+empty, sources stay the text they were written as (a list column costs far more to write), and the
+write starts before the seeds are checked while the file's hash gives way to it.
 """
