@@ -26,6 +26,7 @@ import os
 import sys
 import time
 from concurrent.futures import Future, ThreadPoolExecutor
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
@@ -132,29 +133,33 @@ def run_import(
     try:
         with ThreadPoolExecutor(1) as pool:
             scanned = pool.submit(filehash.scan_behind, file)  # sha256 and lines, beside DuckDB
-            return _checked_import(
-                spec.name, file, stored, layout.encoding, import_id, skip_bad, seeds, db, progress,
-                head, scanned, out, err, started,
-            )  # fmt: skip
+            request = _Request(
+                spec.name, file, stored, layout.encoding, import_id, skip_bad, seeds, db, progress, out, err
+            )
+            return _checked_import(request, head, scanned, started)
     finally:
         head.discard()  # unless build took it over (then there is nothing left to discard)
 
 
+@dataclass(frozen=True)
+class _Request:
+    """An import asked for, once its file is known to be readable."""
+
+    fmt: str  # the format's name (`auto` resolved)
+    file: Path
+    stored: str  # the path as the manifest records it
+    encoding: str
+    import_id: str | None  # --id
+    skip_bad: bool
+    seeds: Path
+    db: Path
+    progress: bool | None
+    out: TextIO
+    err: TextIO
+
+
 def _checked_import(
-    fmt: str,
-    file: Path,
-    stored: str,
-    encoding: str,
-    import_id: str | None,
-    skip_bad: bool,
-    seeds: Path,
-    db: Path,
-    progress: bool | None,
-    head: HeadStart,
-    scanned: Future[tuple[str, int]],
-    out: TextIO,
-    err: TextIO,
-    started: float,
+    request: _Request, head: HeadStart, scanned: Future[tuple[str, int]], started: float
 ) -> int:
     """run_import once the file is known to be readable: check the seeds, build, write the manifest."""
     from ctl.check import check
@@ -165,6 +170,7 @@ def _checked_import(
     from ctl.load import build
     from ctl.model import Import
 
+    seeds, db, out, err = request.seeds, request.db, request.out, request.err
     root = seeds.resolve().parent
     result = check(seeds)
     if not result.ok:
@@ -173,7 +179,7 @@ def _checked_import(
         return 1
     data = result.dataset
     existing = [loc.record for loc in data.of("import")]
-    rid = _choose_id(import_id, fmt, file, stored, existing)
+    rid = _choose_id(request.import_id, request.fmt, request.file, request.stored, existing)
     home = manifest.manifest_path(seeds).resolve()
     for loc in data.of("import"):
         if loc.record.id == rid and loc.file.real.resolve() != home:
@@ -182,18 +188,18 @@ def _checked_import(
     try:
         record = Import(
             id=rid,
-            format=fmt,
-            path=stored,
+            format=request.fmt,
+            path=request.stored,
             sha256="0" * 64,  # known once the file is read: see `scanned`
             rows=0,
-            skip_bad=skip_bad,
-            encoding=encoding,
+            skip_bad=request.skip_bad,
+            encoding=request.encoding,
         )
     except ValueError as exc:
         err.write(f"ctl: error: --id {rid!r}: {exc}\n")
         return 2
     job = ImportJob(
-        record, file.resolve(), digest=lambda: scanned.result()[0], lines=lambda: scanned.result()[1]
+        record, request.file.resolve(), digest=lambda: scanned.result()[0], lines=lambda: scanned.result()[1]
     )
     jobs = [ImportJob.of(data.root, r) for r in existing if r.id != rid] + [job]
     if rid != head.id:
@@ -205,11 +211,11 @@ def _checked_import(
             update={"sha256": scanned.result()[0], "rows": mine.rows, "encoding": mine.encoding}
         )
         manifest.write(seeds, final)
-        filehash.remember(root, file, final.sha256)
+        filehash.remember(root, request.file, final.sha256)
         return newest_input_ns(seeds)
 
     try:
-        with BuildProgress(progress) as bar:
+        with BuildProgress(request.progress) as bar:
             stats = build(data, db, imports=jobs, progress=bar, on_built=commit, head_start=head.usable())
     except ImportRejected as exc:
         s = exc.stats
