@@ -69,7 +69,7 @@ class CtlApp(App[None]):
         preload: Preload | None = None,
     ) -> None:
         """`preload`: the database work `run` started for these paths and filter, taken over by the
-        first load."""
+        first load (with its pause of the garbage collector, which `resume_gc` ends)."""
         super().__init__()
         self.seeds_dir = seeds_dir
         self.db_file = db_file
@@ -94,6 +94,13 @@ class CtlApp(App[None]):
         self.load()
         if self.watching:
             self.set_interval(POLL_SECONDS, self._poll)
+
+    def resume_gc(self) -> None:
+        """The first rows are on screen: end the preload's pause of the garbage collector
+        (ctl.opening.GcPause). What exists by then (modules, styles, the widgets) lives as long as
+        the app: frozen, the collector never walks it again."""
+        if self._preload is not None:
+            self._preload.end_gc_pause(freeze=True)
 
     # -- running work off the UI thread
 
@@ -154,6 +161,8 @@ class CtlApp(App[None]):
             return
         self._loading = True
         self.busy += 1
+        if self._take_preload():
+            return
         first = self.store is None
         if first and not self.db_file.exists():
             self.main.set_status(
@@ -162,6 +171,29 @@ class CtlApp(App[None]):
         elif first:
             self.main.set_status("Loading …")
         self.run_worker(lambda: self._load_work(force), thread=True, group="load", exit_on_error=False)
+
+    def _take_preload(self) -> bool:
+        """The first load, when the preload is done and has the database open: take its store here, on
+        the UI thread (it is over, so this does not wait), rather than in a worker whose result would
+        come back only after the first frame. Then the first frame already shows the rows. False: the
+        load goes on as usual (the preload is still busy, or the database needs a build)."""
+        preload = self._preload
+        if not self._first_load or preload is None or not preload.done:
+            return False
+        stamp, store = preload.take()
+        if store is None:
+            return False  # the worker runs the usual steps (taking it again gives the same answer)
+        self._first_load = False
+        self._loaded(store, [], stamp)
+        return True
+
+    def preloaded_page(self, key: Any, keep: str | None) -> Any:
+        """The preload's `Store.first_page` result for the filter of `key`, when it stands for the
+        current store and no selection is to be kept (as the preload ran it), else None."""
+        preload = self._preload
+        if preload is None or keep is not None or self.store is None or self.store is not preload.store:
+            return None
+        return preload.first_page(key)
 
     def _load_work(self, force: bool) -> None:
         from ctl.db import BuildFailed, ensure_db, newest_input_ns

@@ -47,7 +47,8 @@ class DensityStrip(Static):
 
     def _draw(self) -> None:
         if not self.months:
-            self.update("")
+            if self.content:  # else it is blank already: no refresh (a layout of the screen) for nothing
+                self.update("")
             return
         first, last = self.months[0][0], self.months[-1][0]
         room = max(self.content_region.width - len(first) - len(last) - 2, 4)

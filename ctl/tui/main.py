@@ -51,6 +51,7 @@ def empty_message(counts: Counts, q: Query) -> str:
 
 class MainScreen(Screen[None]):
     BINDINGS = bindings("main")
+    SUB_TITLE = "timeline"  # set before the header is composed: no title change (and layout) after
     ESCAPE_TO_MINIMIZE = False  # Esc is `back`, which also returns the focus to the table
 
     def __init__(self, expr: str = "") -> None:
@@ -63,26 +64,48 @@ class MainScreen(Screen[None]):
         self.facets_shown: bool | None = None  # None: decided by the width
         self._debounce: Timer | None = None
         self.panes_pending = False  # facets and density wait for the rows to be painted (tests wait too)
+        self._facets: Facets | None = None  # the sidebar's counts, kept for it until it is mounted
+        self._detail_placeholder = ""  # what the detail pane shows without a detail (`_show_detail`)
 
     def compose(self) -> ComposeResult:
+        # The facet sidebar, the detail pane and the footer come just after the first frame
+        # (`_mount_panes`); until then blank boxes keep their places, looking as the panes do
+        # before their first data (facet counts, the selected event, the keys).
         yield Header(icon="≡")
         yield Input(self.initial_expr, placeholder=PLACEHOLDER, id="filter", select_on_focus=False)
         yield Static(id="filter-error")
         with Horizontal(id="body"):
-            yield FacetList(id="facets")
+            yield Static(id="facets-pending", classes="pending")
             with Vertical(id="main-column"):
                 yield EventTable(id="events")
                 with Horizontal(id="status"):
                     yield Static(id="count")
                     yield DensityStrip(id="density")
-                yield DetailPane(id="detail")
-        yield Footer()
+                yield Static(id="detail-pending", classes="pending")
+        yield Static(id="footer-pending", classes="pending")
 
     def on_mount(self) -> None:
-        self.sub_title = "timeline"
         self.query_one(EventTable).focus()
-        self.query_one(DetailPane).show(None, None, placeholder="")
         self.app.start()
+        self.call_after_refresh(self._mount_panes)
+
+    async def _mount_panes(self) -> None:
+        """The panes in place of their blank boxes. They are a third of the screen's widgets, and
+        styling, laying out and painting them held up the first rows by some 10 ms (of ~60 ms from
+        the app's start to its first screen, bench/tui_bench.py); they have nothing to show yet."""
+        facets, detail = FacetList(id="facets"), DetailPane(id="detail")
+        with self.app.batch_update():  # one frame with the panes, none without either
+            await self.query_one("#body").mount(facets, before="#facets-pending")
+            await self.query_one("#main-column").mount(detail, before="#detail-pending")
+            await self.mount(Footer())
+            await self.query(".pending").remove()
+        self._place_facets()
+        if self._facets is not None:
+            facets.show(self._facets)
+        if self.detail is not None:
+            detail.show(self.detail, self.app.seeds_dir)
+        elif self._detail_placeholder:
+            detail.show(None, None, placeholder=self._detail_placeholder)
 
     # -- parts
 
@@ -142,16 +165,25 @@ class MainScreen(Screen[None]):
         keep = self.selected_id
 
         self.app.cancel("facets", "density")
-        self.app.fetch("counts", lambda s: s.first_page(q, keep), lambda result: self._counted(q, *result))
+        self._first_page(q, keep)
         return True
+
+    def _first_page(self, q: Query, keep: str | None) -> None:
+        """A new filter's counts and first rows: the preload's when it read them already (the first
+        load), at once, else from a query in a worker."""
+        preloaded = self.app.preloaded_page(q.key, keep)
+        if preloaded is not None:
+            self.app.cancel("counts")  # as a new fetch would: no older count may land after this one
+            self._counted(q, *preloaded)
+            return
+        self.app.fetch("counts", lambda s: s.first_page(q, keep), lambda result: self._counted(q, *result))
 
     def reload(self) -> None:
         """The store changed (first load or reload): run the filter again, keeping the selection."""
         self.apply_filter(self.filter_input.value, force=True)
         if self.query_ is None:  # the initial text is broken: show everything behind the error
-            self.query_ = compile_query("")
-            q = self.query_
-            self.app.fetch("counts", lambda s: s.first_page(q, None), lambda r: self._counted(q, *r))
+            self.query_ = q = compile_query("")
+            self._first_page(q, None)
 
     def _counted(self, q: Query, counts: Counts, position: int | None, rows: list[Row]) -> None:
         if q is not self.query_:
@@ -163,10 +195,12 @@ class MainScreen(Screen[None]):
         generation = table.reset(counts.matched, date_width=counts.date_width, cursor=cursor, message=message)
         if rows:
             table.put_page(generation, cursor // PAGE_SIZE, rows)
-        self.query_one("#count", Static).update(count_line(counts, q))
+        # No layout: the line's size is set by the screen (height 1, the width left), not by its text.
+        self.query_one("#count", Static).update(count_line(counts, q), layout=False)
+        self.call_after_refresh(self.app.resume_gc)  # the first rows are on screen (ctl.opening.GcPause)
         if not counts.matched:
             self.selected_id, self.detail = None, None
-            self.query_one(DetailPane).show(None, None, placeholder="No event matches the filter.")
+            self._show_detail(None, placeholder="No event matches the filter.")
         # The side panes a moment after the rows are painted: their queries would take the CPU the
         # paint needs, and when the next filter comes first (typing, toggling facets) they are skipped.
         self.panes_pending = True
@@ -182,7 +216,9 @@ class MainScreen(Screen[None]):
 
     def _faceted(self, q: Query, facets: Facets) -> None:
         if q is self.query_:
-            self.query_one(FacetList).show(facets)
+            self._facets = facets
+            for sidebar in self.query(FacetList):  # none before `_mount_panes`, which shows them
+                sidebar.show(facets)
 
     def _densified(self, q: Query, months: list[tuple[str, int]]) -> None:
         if q is self.query_:
@@ -207,13 +243,24 @@ class MainScreen(Screen[None]):
         self.selected_id = row.id
         if self.detail is not None and self.detail.id == row.id:
             return
-        self.app.fetch("detail", lambda s: s.detail(row.id), self._detailed)
+        # Once the cursor (or the first screen) is painted: the query would take CPU from the paint.
+        self.call_after_refresh(self._fetch_detail, row.id)
+
+    def _fetch_detail(self, event_id: str) -> None:
+        if event_id == self.selected_id:  # else the cursor moved on, and that move fetches its own
+            self.app.fetch("detail", lambda s: s.detail(event_id), self._detailed)
 
     def _detailed(self, detail: Detail | None) -> None:
         if detail is None or detail.id != self.selected_id:
             return
         self.detail = detail
-        self.query_one(DetailPane).show(detail, self.app.seeds_dir)
+        self._show_detail(detail)
+
+    def _show_detail(self, detail: Detail | None, placeholder: str = "") -> None:
+        """Show a detail, or the placeholder without one, in the pane once it is there."""
+        self._detail_placeholder = placeholder
+        for pane in self.query(DetailPane):  # none before `_mount_panes`, which shows it
+            pane.show(detail, self.app.seeds_dir, placeholder=placeholder)
 
     def on_event_table_opened(self, message: EventTable.Opened) -> None:
         self.action_toggle_detail()
@@ -242,7 +289,8 @@ class MainScreen(Screen[None]):
 
     def _place_facets(self) -> None:
         shown = self.facets_shown if self.facets_shown is not None else self.size.width >= NARROW
-        self.query_one(FacetList).display = shown
+        for sidebar in self.query("#facets, #facets-pending"):
+            sidebar.display = shown
 
     # -- actions (focus moves with set_focus, at once: keys typed right after `/` go to the bar)
 
@@ -264,6 +312,8 @@ class MainScreen(Screen[None]):
 
     def action_toggle_facets(self) -> None:
         """Show and focus the sidebar; from the sidebar, hide it and go back to the table."""
+        if not self.query(FacetList):
+            return  # a key in the first moment, before the sidebar is mounted
         facets = self.query_one(FacetList)
         if facets.display and self.focused is not facets:
             self.set_focus(facets)
@@ -279,7 +329,7 @@ class MainScreen(Screen[None]):
         if self.maximized is not None:
             self.minimize()
             self.set_focus(self.table)
-        elif self.detail is not None:
+        elif self.detail is not None and self.query(DetailPane):
             pane = self.query_one(DetailPane)
             self.set_focus(pane)
             self.maximize(pane, container=False)

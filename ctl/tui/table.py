@@ -138,7 +138,10 @@ class EventTable(ScrollView, can_focus=True):
         self._pages.clear()
         self._wanted.clear()
         self._announced = None
-        self.virtual_size = Size(self.size.width, count + 1)
+        # No width: rows are cut to the view, never scrolled sideways. A width would change with every
+        # resize, and each change of the virtual size costs a layout of the whole screen (one more
+        # before the first screen is complete).
+        self.virtual_size = Size(0, count + 1)
         self.cursor = min(max(cursor, 0), max(count - 1, 0))
         self._scroll_cursor_into_view(center=True)
         self.refresh()
@@ -189,7 +192,6 @@ class EventTable(ScrollView, can_focus=True):
             self.scroll_to(y=self.cursor - height + 1, animate=False, force=True)
 
     def on_resize(self, event: events.Resize) -> None:
-        self.virtual_size = Size(event.size.width, self.count + 1)
         self._scroll_cursor_into_view()
 
     # -- cursor
