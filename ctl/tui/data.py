@@ -373,14 +373,10 @@ class Store:
 
     def date_width(self) -> int:
         """The longest date label of any event: the date column's width, the same under every filter,
-        so it never jitters. Labelled once per distinct date range, which are few (a pass of
-        `date_label` over every event costs 60 ms at a million; this, 10 ms, once per store)."""
+        so it never jitters. Worked out by the build (db/post/70_facts.sql): 20 ms at a million events
+        that the first screen would wait for."""
         if self._date_width is None:
-            found = self._all(
-                "SELECT max(length(date_label(s, e, p))) FROM (SELECT DISTINCT t.precision AS p, "
-                "t.date_start AS s, t.date_end AS e FROM event_index t)"
-            )
-            self._date_width = found[0][0] or 10
+            self._date_width = self._all("SELECT date_width FROM event_facts")[0][0]
         return self._date_width
 
     def counts(self, q: Query) -> Counts:
