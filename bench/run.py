@@ -170,6 +170,8 @@ def main() -> int:
         "--only", action="append", metavar="NAME", help="run only this benchmark (repeatable)"
     )
     args = parser.parse_args()
+    # As a user's ctl runs: with Python's bytecode cache (see import_bench.as_a_user_runs).
+    os.environ.pop("PYTHONDONTWRITEBYTECODE", None)
 
     selected = [b for b in benchmarks() if not args.only or b.name in args.only]
     if not selected:

@@ -24,7 +24,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
-from typing import Any, ClassVar
+from typing import Any, ClassVar, NamedTuple
 
 from ctl.aliases import normalise
 from ctl.engine import duckdb_core
@@ -57,8 +57,7 @@ class StoreClosed(RuntimeError):
 # -- queries ------------------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True, slots=True)
-class Query:
+class Query(NamedTuple):
     """A parsed and compiled filter. Build it with `compile_query`; FilterError says what is wrong.
     `where` is a condition on `event_index t` (see the module's docstring)."""
 
@@ -87,9 +86,13 @@ EVERYTHING = compile_query("")
 
 # -- results ------------------------------------------------------------------------------------------
 
+# Results are NamedTuples rather than frozen dataclasses: a dataclass is built by generating and
+# compiling its methods when the module loads, 0.5 ms each, and this module loads on the way to the
+# first screen of `ctl tui` (bench/tui_bench.py). Facet and Facets stay dataclasses (a field named
+# `count`; a dict default).
 
-@dataclass(frozen=True, slots=True)
-class Row:
+
+class Row(NamedTuple):
     """One line of the timeline table."""
 
     id: str
@@ -101,8 +104,7 @@ class Row:
     source_count: int
 
 
-@dataclass(frozen=True, slots=True)
-class Counts:
+class Counts(NamedTuple):
     matched: int
     total: int
     date_width: int  # the longest date label among the matches, so the column never jitters
@@ -126,8 +128,7 @@ class Facets:
     term_ids: dict[int, frozenset[str]] = field(default_factory=dict)
 
 
-@dataclass(frozen=True, slots=True)
-class ActorLine:
+class ActorLine(NamedTuple):
     actor: str
     kind: str
     role: str | None
@@ -136,8 +137,7 @@ class ActorLine:
     organisation: str | None
 
 
-@dataclass(frozen=True, slots=True)
-class SourceLine:
+class SourceLine(NamedTuple):
     id: str
     kind: str
     outlet: str | None
@@ -149,8 +149,7 @@ class SourceLine:
     known: bool = True  # False: an imported event's source text that names no [[source]] record
 
 
-@dataclass(frozen=True)
-class Detail:
+class Detail(NamedTuple):
     id: str
     title: str
     type: str
@@ -205,8 +204,7 @@ def _dataset_fields(r: dict[str, Any]) -> tuple[tuple[str, str], ...]:
     return tuple(out)
 
 
-@dataclass(frozen=True, slots=True)
-class Figure:
+class Figure(NamedTuple):
     region: str
     subgroup: str
     value: float | None
@@ -216,8 +214,7 @@ class Figure:
     qualifier: str | None
 
 
-@dataclass(frozen=True)
-class ReportFigures:
+class ReportFigures(NamedTuple):
     """The figures of one report for one period and measure, largest first."""
 
     report: str
