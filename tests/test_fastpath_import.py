@@ -22,6 +22,7 @@ from typer.testing import CliRunner
 import ctl.importers.command
 from ctl import __main__ as entry
 from ctl.cli import app
+from tests.fastpath_support import ENVIRONMENTS, set_environment, typer_call
 
 REPO = Path(__file__).resolve().parent.parent
 FIXTURES = REPO / "tests" / "import_fixtures"
@@ -72,15 +73,6 @@ def captured(monkeypatch: pytest.MonkeyPatch) -> list[dict[str, Any]]:
     return calls
 
 
-def typer_call(argv: list[str], captured: list[dict[str, Any]], env: dict[str, str] | None = None):
-    """What the typer command passes to run_import for argv, or (exit code, output) on a usage error."""
-    captured.clear()
-    result = CliRunner().invoke(app, argv, env=env)
-    if captured:
-        return captured[0]
-    return (result.exit_code, result.output)
-
-
 @pytest.mark.parametrize("argv", FAST, ids=lambda a: " ".join(a[1:]))
 def test_fast_parser_matches_typer(argv: list[str], captured) -> None:
     fast = entry.parse_import_args(argv)
@@ -107,20 +99,12 @@ def test_the_options_are_those_of_the_typer_command() -> None:
     assert len(arguments) == 2  # FORMAT FILE
 
 
-@pytest.mark.parametrize(
-    "env",
-    [
-        {"CTL_SEEDS": "env/seeds", "CTL_DB": "env/ctl.duckdb"},
-        {"CTL_SEEDS": "", "CTL_DB": ""},
-        {"CTL_DB": "d"},
-    ],
-)
+@pytest.mark.parametrize("env", ENVIRONMENTS)
 @pytest.mark.parametrize(
     "argv", [["import", "acled", "f.csv"], ["import", "gtd", "f.csv", "--seeds", "opt", "--db", "o.db"]]
 )
 def test_environment_matches_typer(argv, env, captured, monkeypatch: pytest.MonkeyPatch) -> None:
-    for name, value in env.items():
-        monkeypatch.setenv(name, value)
+    set_environment(monkeypatch, env)
     assert entry.parse_import_args(argv) == typer_call(argv, captured, env=env)
 
 

@@ -20,6 +20,7 @@ from typer.testing import CliRunner
 import ctl.reports
 from ctl import __main__ as entry
 from ctl.cli import app
+from tests.fastpath_support import ENVIRONMENTS, set_environment, typer_call
 from tests.test_fastpath import HEAVY, run_wrapper
 
 # Command lines the fast parser handles itself.
@@ -85,15 +86,6 @@ def captured(monkeypatch: pytest.MonkeyPatch) -> list[dict[str, Any]]:
     return calls
 
 
-def typer_call(argv: list[str], captured: list[dict[str, Any]], env: dict[str, str] | None = None):
-    """What the typer command passes to timeline_command for argv, or (exit code, output) on an error."""
-    captured.clear()
-    result = CliRunner().invoke(app, argv, env=env)
-    if captured:
-        return captured[0]
-    return (result.exit_code, result.output)
-
-
 @pytest.mark.parametrize("argv", FAST, ids=lambda a: " ".join(a[1:]) or "bare")
 def test_fast_parser_matches_typer(argv: list[str], captured) -> None:
     fast = entry.parse_timeline_args(argv)
@@ -117,18 +109,10 @@ def test_the_options_are_those_of_the_typer_command() -> None:
     assert typer_options - {"--help", "-h"} == set(entry._TIMELINE_OPTIONS)
 
 
-@pytest.mark.parametrize(
-    "env",
-    [
-        {"CTL_SEEDS": "env/seeds", "CTL_DB": "env/ctl.duckdb"},
-        {"CTL_SEEDS": "", "CTL_DB": ""},
-        {"CTL_DB": "d"},
-    ],
-)
+@pytest.mark.parametrize("env", ENVIRONMENTS)
 @pytest.mark.parametrize("argv", [["timeline"], ["timeline", "--seeds", "opt", "--db", "o.db", "group:TTP"]])
 def test_environment_matches_typer(argv, env, captured, monkeypatch: pytest.MonkeyPatch) -> None:
-    for name, value in env.items():
-        monkeypatch.setenv(name, value)
+    set_environment(monkeypatch, env)
     assert entry.parse_timeline_args(argv) == typer_call(argv, captured, env=env)
 
 

@@ -18,12 +18,12 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from typer.testing import CliRunner
 
 import ctl.tui.app
 from ctl import __main__ as entry
 from ctl import opening
 from ctl.cli import app
+from tests.fastpath_support import ENVIRONMENTS, set_environment, typer_call
 
 sys.path.insert(0, str(Path(__file__).parent / "tui_apps"))
 from harness import copy_seeds, make_app, record_status, seeded_copy, settle, sync
@@ -80,15 +80,6 @@ def captured(monkeypatch: pytest.MonkeyPatch) -> list[dict[str, Any]]:
     return calls
 
 
-def typer_call(argv: list[str], captured: list[dict[str, Any]], env: dict[str, str] | None = None):
-    """What the typer command passes to ctl.tui.app.run for argv, or (exit code, output) on an error."""
-    captured.clear()
-    result = CliRunner().invoke(app, argv, env=env)
-    if captured:
-        return captured[0]
-    return (result.exit_code, result.output)
-
-
 @pytest.mark.parametrize("argv", FAST, ids=lambda a: " ".join(a[1:]) or "bare")
 def test_fast_parser_matches_typer(argv: list[str], captured) -> None:
     fast = entry.parse_tui_args(argv)
@@ -110,18 +101,10 @@ def test_the_options_are_those_of_the_typer_command() -> None:
     assert typer_options - {"--help", "-h"} == set(entry._TUI_OPTIONS)
 
 
-@pytest.mark.parametrize(
-    "env",
-    [
-        {"CTL_SEEDS": "env/seeds", "CTL_DB": "env/ctl.duckdb"},
-        {"CTL_SEEDS": "", "CTL_DB": ""},
-        {"CTL_DB": "d"},
-    ],
-)
+@pytest.mark.parametrize("env", ENVIRONMENTS)
 @pytest.mark.parametrize("argv", [["tui"], ["tui", "--seeds", "opt", "--db", "o.db", "group:TTP"]])
 def test_environment_matches_typer(argv, env, captured, monkeypatch: pytest.MonkeyPatch) -> None:
-    for name, value in env.items():
-        monkeypatch.setenv(name, value)
+    set_environment(monkeypatch, env)
     assert entry.parse_tui_args(argv) == typer_call(argv, captured, env=env)
 
 
