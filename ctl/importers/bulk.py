@@ -382,16 +382,18 @@ def _fix_lines(
 
 
 def _mark_repeated_ids(con, import_id: str, line: str, base: int) -> None:
-    """Every row after the first with the same dataset id is bad, naming the first's line."""
+    """Every row after the first with the same dataset id is bad, naming the first's line. (Rows with
+    dataset ids are those whose id is not made from the line; the id is import_id/dataset id.)"""
     con.execute(
         f"""
-        UPDATE event_index AS e SET bad = 'id ' || e.dataset_id || ' repeats line ' || d.first_line
+        UPDATE event_index AS e
+        SET bad = 'id ' || substr(e.id, length(e.import_id) + 2) || ' repeats line ' || d.first_line
         FROM (
-            SELECT dataset_id, min({line}) AS first_line FROM event_index
-            WHERE import_id = ? AND dataset_id IS NOT NULL
-            GROUP BY dataset_id HAVING count(*) > 1
+            SELECT id, min({line}) AS first_line FROM event_index
+            WHERE import_id = ? AND id_from_line IS NULL
+            GROUP BY id HAVING count(*) > 1
         ) d
-        WHERE e.import_id = ? AND e.dataset_id = d.dataset_id AND e.bad IS NULL
+        WHERE e.import_id = ? AND e.id = d.id AND e.bad IS NULL
             AND coalesce(e.line, e.rowid + {base}) > d.first_line
         """,
         [import_id, import_id],
@@ -432,8 +434,8 @@ def verify(con, n: int, job: ImportJob, layout: Layout) -> ImportStats:
     # A dataset id seen on an earlier row makes the later row bad: event ids stay unique. Grouping
     # their hashes first is cheaper than grouping the strings, and almost always finds nothing.
     repeats = con.execute(
-        "SELECT count(*) FROM (SELECT hash(dataset_id) FROM event_index WHERE import_id = ? "
-        "AND dataset_id IS NOT NULL GROUP BY ALL HAVING count(*) > 1)",
+        "SELECT count(*) FROM (SELECT hash(id) FROM event_index WHERE import_id = ? "
+        "AND id_from_line IS NULL GROUP BY ALL HAVING count(*) > 1)",
         [record.id],
     ).fetchone()[0]
     if repeats:

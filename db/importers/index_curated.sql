@@ -3,7 +3,7 @@
 -- the table: db/post/40_names.sql files them under the keys below, as it does an imported event's.
 SELECT
     id, date_start, date_end, precision, title, type, location, sources, NULL::VARCHAR AS source_text,
-    source_count, summary, file, line, dataset, import_id, dataset_id, dataset_type,
+    source_count, summary, file, line, dataset, import_id, dataset_type,
     fatalities_low, fatalities_best, fatalities_high, injuries, admin1,
     latitude, longitude, geo_precision,
     NULL::VARCHAR AS country, NULL::VARCHAR AS party1, NULL::VARCHAR AS party2, NULL::VARCHAR AS party3,

@@ -24,7 +24,11 @@ SELECT
     import_id || '/' || coalesce(dataset_id, 'L' || line) AS id, date_start, date_end, precision, title, type,
     location, CASE WHEN source_text IS NULL THEN coalesce(sources, []::VARCHAR[]) END AS sources, source_text,
     coalesce(source_count, 0)::BIGINT AS source_count, summary, file, line::INTEGER AS line,
-    dataset, import_id, dataset_id, dataset_type, fatalities_low, fatalities_best, fatalities_high, injuries,
+    dataset, import_id,
+    -- The dataset's id is the id's tail (`timeline` cuts it off): a second column of a million
+    -- distinct strings cost a tenth of the write. Only an id made from the line is marked.
+    CASE WHEN dataset_id IS NULL THEN true END AS id_from_line,
+    dataset_type, fatalities_low, fatalities_best, fatalities_high, injuries,
     admin1, latitude, longitude, geo_precision,
     country, party1, party2, party3, party4,
     hash(party1, party2, party3, party4) AS party_key,

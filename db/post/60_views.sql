@@ -27,7 +27,9 @@ SELECT
     date_label(e.date_start, e.date_end, e.precision) AS date_label,
     e.dataset,
     e.import_id,
-    e.dataset_id,
+    -- an imported event's id is import_id/dataset id, unless made from its line (bulk.py)
+    CASE WHEN e.import_id IS NOT NULL AND e.id_from_line IS NULL THEN substr(e.id, length(e.import_id) + 2) END
+        AS dataset_id,
     e.dataset_type,
     e.fatalities_low,
     e.fatalities_best,
