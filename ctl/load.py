@@ -156,6 +156,9 @@ def build(
     db.parent.mkdir(parents=True, exist_ok=True)
     written = None
     if head_start is not None:
+        if progress is not None:  # the bar follows the write under way, not only what comes after
+            progress.attach(head_start.connection(), configured=head_start.progress)
+            progress.stage(f"reading {head_start.job.path.name}")
         con, written = head_start.take()
         tmp = head_start.tmp
     else:

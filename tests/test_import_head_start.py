@@ -120,3 +120,30 @@ def test_bad_rows_without_skip_bad_leave_nothing_behind(project, taken):
     assert taken == [None]
     assert not project.db.exists() and not project.manifest.exists()
     assert leftovers(project) == []
+
+
+def test_the_progress_bar_follows_the_write_under_way(project, monkeypatch):
+    """With a bar wanted, the build follows the head start's connection before waiting for its write
+    (set up for query_progress() beforehand: a SET would wait for the write), then its own steps."""
+    from ctl.importers import progress
+
+    log: list[tuple] = []
+    real_take = early.HeadStart.take
+
+    def take(self):
+        log.append(("take",))
+        return real_take(self)
+
+    def attach(self, con, configured=False):
+        log.append(("attach", con is not None, configured))
+        if con is not None:  # what the bar's thread asks, while the write may be running
+            log.append(("progress", isinstance(con.query_progress(), float)))
+
+    monkeypatch.setattr(early.HeadStart, "take", take)
+    monkeypatch.setattr(progress.BuildProgress, "attach", attach)
+    monkeypatch.setattr(progress, "wanted", lambda enabled: True)
+    monkeypatch.setattr(progress.BuildProgress, "__enter__", lambda self: self)  # no drawing thread
+    result = project.import_("acled", "acled_31col.csv")
+    assert result.exit_code == 0, result.output
+    assert log[:3] == [("attach", True, True), ("progress", True), ("take",)]
+    assert log[-1] == ("attach", False, False)  # let go once the connection closes

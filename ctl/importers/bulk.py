@@ -49,7 +49,7 @@ _READER = "header = true, auto_detect = false, delim = ',', quote = '\"', escape
 class Progress(Protocol):
     """What a build reports to (ctl/importers/progress.py draws it)."""
 
-    def attach(self, con: Any) -> None: ...  # the connection whose query_progress() to follow, or None
+    def attach(self, con: Any, configured: bool = False) -> None: ...  # whose query_progress() to follow
 
     def stage(self, label: str) -> None: ...
 

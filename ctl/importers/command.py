@@ -110,6 +110,7 @@ def run_import(
     from ctl.engine import build_file
     from ctl.importers import filehash, manifest
     from ctl.importers.early import HeadStart, Planned
+    from ctl.importers.progress import wanted
 
     started = time.perf_counter()
     try:
@@ -129,12 +130,13 @@ def run_import(
     # The file's rows go into the new database while the seeds are loaded and checked, under the id
     # this import will most likely have (ctl/importers/early.py); it is given up if that was wrong.
     guess = Planned(import_id or manifest.default_id(spec.name, file), spec.name, stored, layout.encoding)
-    head = HeadStart.start(build_file(db, os.getpid()), guess, file.resolve(), layout)
+    bar = wanted(progress)  # decided now: the head start's connection is set up for it
+    head = HeadStart.start(build_file(db, os.getpid()), guess, file.resolve(), layout, progress=bar)
     try:
         with ThreadPoolExecutor(1) as pool:
             scanned = pool.submit(filehash.scan_behind, file)  # sha256 and lines, beside DuckDB
             request = _Request(
-                spec.name, file, stored, layout.encoding, import_id, skip_bad, seeds, db, progress, out, err
+                spec.name, file, stored, layout.encoding, import_id, skip_bad, seeds, db, bar, out, err
             )
             return _checked_import(request, head, scanned, started)
     finally:
@@ -153,7 +155,7 @@ class _Request:
     skip_bad: bool
     seeds: Path
     db: Path
-    progress: bool | None
+    progress: bool  # a progress bar (decided before the head start, which sets up for it)
     out: TextIO
     err: TextIO
 

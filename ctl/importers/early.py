@@ -26,6 +26,7 @@ from typing import Any
 from ctl.engine import build_connection
 from ctl.importers.bulk import ImportJob, _sql, write_rows
 from ctl.importers.formats import Layout
+from ctl.importers.progress import SETTINGS
 from ctl.paths import sql_files
 
 
@@ -42,8 +43,9 @@ class Planned:
 
 
 class HeadStart:
-    def __init__(self, tmp: Path, job: ImportJob, layout: Layout):
+    def __init__(self, tmp: Path, job: ImportJob, layout: Layout, progress: bool = False):
         self.tmp = tmp
+        self.progress = progress  # a progress bar will follow the write (ctl/importers/progress.py)
         self.job = job
         self.layout = layout
         self.con: Any = None
@@ -51,14 +53,17 @@ class HeadStart:
         self.written = False
         self.error: BaseException | None = None
         self._cancelled = threading.Event()
+        self._connected = threading.Event()  # the connection is open (or failed to open)
         self._owner = "here"  # "build" once taken over, "nobody" once discarded
         self._thread = threading.Thread(target=self._run, name="ctl-import-head-start", daemon=True)
 
     @classmethod
-    def start(cls, tmp: Path, planned: Planned, file: Path, layout: Layout) -> HeadStart:
+    def start(
+        cls, tmp: Path, planned: Planned, file: Path, layout: Layout, progress: bool = False
+    ) -> HeadStart:
         tmp.parent.mkdir(parents=True, exist_ok=True)
         tmp.unlink(missing_ok=True)
-        started = cls(tmp, ImportJob(planned, file), layout)  # type: ignore[arg-type]
+        started = cls(tmp, ImportJob(planned, file), layout, progress)  # type: ignore[arg-type]
         started._thread.start()
         return started
 
@@ -68,7 +73,13 @@ class HeadStart:
 
     def _run(self) -> None:
         try:
-            self.con = build_connection(self.tmp)
+            try:
+                con = build_connection(self.tmp)
+                if self.progress:
+                    con.execute(SETTINGS)
+                self.con = con
+            finally:
+                self._connected.set()
             steps = [sql.read_text(encoding="utf-8") for sql in sql_files()] + [_sql("staging.sql")]
             for sql in steps:
                 if self._cancelled.is_set():
@@ -82,6 +93,12 @@ class HeadStart:
             self.written = True
         except BaseException as exc:
             self.error = exc
+
+    def connection(self) -> Any:
+        """The connection once open (None if it failed), for a progress bar to follow the write: its
+        progress settings are in place when `progress` was asked for."""
+        self._connected.wait()
+        return self.con
 
     def usable(self) -> HeadStart | None:
         """This head start, unless discarded."""

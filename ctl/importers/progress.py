@@ -18,9 +18,19 @@ DELAY = 0.5  # seconds before a bar appears
 TICK = 0.1
 
 
+def wanted(enabled: bool | None) -> bool:
+    """Whether a build shows a bar: as asked, else when stderr is a terminal."""
+    return sys.stderr.isatty() if enabled is None else enabled
+
+
+# What query_progress() needs of a connection: DuckDB's progress bar on (it reports only then), its
+# own printing off. Set before the query whose progress is followed.
+SETTINGS = "SET enable_progress_bar = true; SET enable_progress_bar_print = false"
+
+
 class BuildProgress:
     def __init__(self, enabled: bool | None = None):
-        self.enabled = sys.stderr.isatty() if enabled is None else enabled
+        self.enabled = wanted(enabled)
         self._con: Any = None
         self._label = "starting"
         self._started = time.monotonic()
@@ -29,10 +39,11 @@ class BuildProgress:
 
     # -- what the build calls -------------------------------------------------------------------------
 
-    def attach(self, con: Any) -> None:
-        if con is not None and self.enabled:
-            # query_progress() reports only with the progress bar on; DuckDB must not print its own
-            con.execute("SET enable_progress_bar = true; SET enable_progress_bar_print = false")
+    def attach(self, con: Any, configured: bool = False) -> None:
+        """Follow `con`'s queries; `configured`: SETTINGS are in place already (a query may be running
+        on it, which a SET now would wait for)."""
+        if con is not None and self.enabled and not configured:
+            con.execute(SETTINGS)
         self._con = con
 
     def stage(self, label: str) -> None:
