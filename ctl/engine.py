@@ -35,6 +35,15 @@ def build_connection(path: Path) -> Any:
     return duckdb_core().connect(str(path), config={"memory_limit": BUILD_MEMORY})
 
 
+def create_schema(con: Any) -> None:
+    """db/*.sql in name order: the tables, macros and views every database has (phase 1 of a build,
+    ctl/load.py; also the start of `ctl import`'s head start, ctl/importers/early.py)."""
+    from ctl.paths import sql_files
+
+    for sql in sql_files():
+        con.execute(sql.read_text(encoding="utf-8"))
+
+
 def build_file(db: Path, pid: int) -> Path:
     """Where the build of `db` writes before the file is moved into place: beside it, hidden."""
     return db.with_name(f".{db.name}.tmp-{pid}")

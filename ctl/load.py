@@ -28,9 +28,9 @@ from ctl import __version__
 from ctl.aliases import normalise
 from ctl.check import Dataset
 from ctl.dates import Period
-from ctl.engine import build_connection, build_file
+from ctl.engine import build_connection, build_file, create_schema
 from ctl.importers.bulk import ImportJob, ImportStats, Progress, collect_unresolved, load_events
-from ctl.paths import sql_dir, sql_files
+from ctl.paths import sql_dir
 
 if TYPE_CHECKING:
     from ctl.importers.early import HeadStart
@@ -171,8 +171,7 @@ def build(
             if progress is not None:
                 progress.attach(con)
             if head_start is None:
-                for sql in sql_files():
-                    con.execute(sql.read_text(encoding="utf-8"))
+                create_schema(con)
             for name, rows in table_rows(data).items():
                 if rows:
                     _insert(con, name, rows)

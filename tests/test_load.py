@@ -72,7 +72,7 @@ def test_failure_during_the_build_leaves_the_previous_database_byte_identical(pr
     bad_sql = tmp_path / "99_broken.sql"
     bad_sql.write_text("CREATE VIEW broken AS SELECT * FROM no_such_table;")
     real = paths.sql_files()
-    monkeypatch.setattr("ctl.load.sql_files", lambda: [*real, bad_sql])
+    monkeypatch.setattr("ctl.paths.sql_files", lambda: [*real, bad_sql])  # the schema a build runs
     with pytest.raises(duckdb.CatalogException):
         rebuild(seeds, db)
     assert digest(db) == before

@@ -23,11 +23,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from ctl.engine import build_connection
+from ctl.engine import build_connection, create_schema
 from ctl.importers.bulk import ImportJob, _sql, write_rows
 from ctl.importers.formats import Layout
 from ctl.importers.progress import SETTINGS
-from ctl.paths import sql_files
 
 
 @dataclass(frozen=True)
@@ -43,6 +42,10 @@ class Planned:
 
 
 class HeadStart:
+    """The new database file and its connection, opened in a thread that writes one file's rows into
+    it; `ctl import` starts it (`start`), build takes it over (`take`), or it is thrown away
+    (`discard`)."""
+
     def __init__(self, tmp: Path, job: ImportJob, layout: Layout, progress: bool = False):
         self.tmp = tmp
         self.progress = progress  # a progress bar will follow the write (ctl/importers/progress.py)
@@ -80,11 +83,10 @@ class HeadStart:
                 self.con = con
             finally:
                 self._connected.set()
-            steps = [sql.read_text(encoding="utf-8") for sql in sql_files()] + [_sql("staging.sql")]
-            for sql in steps:
-                if self._cancelled.is_set():
-                    return
-                self.con.execute(sql)
+            if self._cancelled.is_set():
+                return
+            create_schema(self.con)
+            self.con.execute(_sql("staging.sql"))
             self.staged = True
             if self._cancelled.is_set():
                 return
