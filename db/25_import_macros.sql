@@ -19,8 +19,15 @@ CREATE MACRO imp_quote(x) AS '''' || left(trim(x), 40) || CASE WHEN length(trim(
 
 CREATE MACRO imp_unknown(x) AS imp_text(x) IS NULL OR imp_text(x) IN ('-9', '-99');
 
+-- Plain digits, one to nine of them: the way nearly every code and count is written, cast as is
+-- (an INTEGER holds nine digits). Anything else (blank, -9, '3.0', ' 3', '1e3') takes the slower
+-- paths below, whose three casts per value cost a million-row import a tenth of a second each time.
+-- A single digit is told apart without the regular expression, which costs as much again.
+CREATE MACRO imp_digits(x) AS (strlen(x) = 1 AND x BETWEEN '0' AND '9') OR regexp_full_match(x, '[0-9]{1,9}');
+
 -- A count (fatalities, wounded): a whole number >= 0 ('3' or '3.0'), NULL when unknown or unreadable.
 CREATE MACRO imp_count(x) AS CASE
+    WHEN imp_digits(x) THEN x::INTEGER
     WHEN imp_unknown(x) THEN NULL
     WHEN try_cast(imp_text(x) AS DOUBLE) BETWEEN 0 AND 2147483647
         AND try_cast(imp_text(x) AS DOUBLE) = floor(try_cast(imp_text(x) AS DOUBLE))
@@ -29,6 +36,7 @@ END;
 
 -- A small code (precision, flags): an integer, NULL when unknown or unreadable.
 CREATE MACRO imp_code(x) AS CASE
+    WHEN imp_digits(x) THEN x::INTEGER
     WHEN NOT imp_unknown(x) AND try_cast(imp_text(x) AS DOUBLE) = floor(try_cast(imp_text(x) AS DOUBLE))
         THEN try_cast(try_cast(imp_text(x) AS DOUBLE) AS INTEGER)
 END;

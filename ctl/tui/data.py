@@ -550,7 +550,8 @@ class Store:
             f"SELECT t.id, date_label(t.date_start, t.date_end, t.precision), t.type, t.title, "
             f"{NAMES.format('groups')}, {NAMES.format('actors')}, t.source_count, t.date_start, t.date_end "
             "FROM (SELECT t.id, t.date_start, t.date_end, t.precision, t.type, t.title, "
-            "t.source_count, t.party_key FROM event_index t WHERE ({where})"
+            "coalesce(t.source_count, imp_list_len(t.source_text)) AS source_count, t.party_key "
+            "FROM event_index t WHERE ({where})"
             f"{cond} ORDER BY {order} LIMIT ? OFFSET ?) t "
             f"LEFT JOIN party_combos c ON c.party_key = t.party_key ORDER BY {order}",
             [*extra, limit, offset],

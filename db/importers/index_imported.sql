@@ -23,7 +23,8 @@ SELECT
     -- the dataset's id, or the line for files without ids (NULL for a blank id: bulk.py fills it in)
     import_id || '/' || coalesce(dataset_id, 'L' || line) AS id, date_start, date_end, precision, title, type,
     location, CASE WHEN source_text IS NULL THEN coalesce(sources, []::VARCHAR[]) END AS sources, source_text,
-    coalesce(source_count, 0)::BIGINT AS source_count, summary, file, line::INTEGER AS line,
+    -- NULL where the sources are source_text's items, which `timeline` counts
+    CASE WHEN source_text IS NULL THEN coalesce(source_count, 0) ELSE source_count END::BIGINT AS source_count, summary, file, line::INTEGER AS line,
     dataset, import_id,
     -- The dataset's id is the id's tail (`timeline` cuts it off): a second column of a million
     -- distinct strings cost a tenth of the write. Only an id made from the line is marked.

@@ -33,7 +33,7 @@ CREATE TEMP TABLE import_rows_template (
     party4 VARCHAR,
     sources VARCHAR[],  -- the sources, or NULL when source_text holds them
     source_text VARCHAR,  -- or: a `;` list of them as written, which imp_list(source_text) splits
-    source_count INTEGER,
+    source_count INTEGER,  -- NULL: the items of source_text, counted by `timeline` (imp_list_len)
     fatalities_low INTEGER,
     fatalities_best INTEGER,
     fatalities_high INTEGER,

@@ -76,7 +76,7 @@ SELECT
     NULL::VARCHAR AS party4,
     NULL::VARCHAR[] AS sources,  -- split by the `timeline` view, as ACLED's (db/importers/acled.sql)
     source_text,
-    CASE WHEN nsrc >= 0 THEN nsrc ELSE imp_list_len(source_text) END AS source_count,  -- -1: not recorded
+    CASE WHEN nsrc >= 0 THEN nsrc END AS source_count,  -- -1: not recorded, so counted by `timeline`
     low_ AS fatalities_low,
     best_ AS fatalities_best,
     high_ AS fatalities_high,

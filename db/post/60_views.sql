@@ -19,7 +19,7 @@ SELECT
     coalesce(c.actors, []::VARCHAR[]) AS actors,
     coalesce(c.groups, []::VARCHAR[]) AS groups,
     coalesce(e.sources, imp_list(e.source_text)) AS sources,  -- see db/importers/acled.sql
-    e.source_count,
+    coalesce(e.source_count, imp_list_len(e.source_text)) AS source_count,  -- idem
     e.summary,
     e.file,
     coalesce(e.line, (e.rowid + i.line_base)::INTEGER) AS line,
