@@ -1,8 +1,12 @@
-"""`imp_text` of db/25_import_macros.sql: nullif(trim(x), ''), computed without trim() where trim()
-would change nothing (trim() walks the whole string, which costs at a million notes).
+"""Fast paths of db/25_import_macros.sql, each checked against the plain form it stands in for.
 
-It must give the same value as nullif(trim(x), '') for every string: blanks and NULL, every Unicode
-space DuckDB's trim strips, at either end, inside, alone, and strings with other non-ASCII characters.
+`imp_text` is nullif(trim(x), ''), computed without trim() where trim() would change nothing (trim()
+walks the whole string, which costs at a million notes). It must give the same value for every
+string: blanks and NULL, every Unicode space DuckDB's trim strips, at either end, inside, alone, and
+strings with other non-ASCII characters.
+
+`imp_count` and `imp_code` cast plain digits at once (`imp_digits`); every other value takes the
+general path of three NULL-safe casts. Both must agree with that general path on every string.
 """
 
 from __future__ import annotations
@@ -72,3 +76,73 @@ def test_every_space_at_either_end(con) -> None:
 def test_agrees_with_trim(con, values: list[str]) -> None:
     rows = both(con, values)
     assert [fast for _, fast in rows] == [plain for plain, _ in rows]
+
+
+# The general paths of imp_count and imp_code, as they were before the digits' fast path.
+SLOW = """
+CREATE TEMP MACRO slow_count(x) AS CASE
+    WHEN imp_unknown(x) THEN NULL
+    WHEN try_cast(imp_text(x) AS DOUBLE) BETWEEN 0 AND 2147483647
+        AND try_cast(imp_text(x) AS DOUBLE) = floor(try_cast(imp_text(x) AS DOUBLE))
+        THEN try_cast(imp_text(x) AS DOUBLE)::INTEGER
+END;
+CREATE TEMP MACRO slow_code(x) AS CASE
+    WHEN NOT imp_unknown(x) AND try_cast(imp_text(x) AS DOUBLE) = floor(try_cast(imp_text(x) AS DOUBLE))
+        THEN try_cast(try_cast(imp_text(x) AS DOUBLE) AS INTEGER)
+END;
+"""
+
+
+def numbers(con, values: list[str | None]) -> list[tuple]:
+    con.execute(SLOW.replace("CREATE TEMP MACRO", "CREATE OR REPLACE TEMP MACRO"))
+    return con.execute(
+        "SELECT v, imp_digits(v), slow_count(v), imp_count(v), slow_code(v), imp_code(v) "
+        "FROM (SELECT unnest(?::VARCHAR[]) AS v, generate_subscripts(?, 1) AS i) ORDER BY i",
+        [values, values],
+    ).fetchall()
+
+
+def test_counts_and_codes_agree_with_the_general_path(con) -> None:
+    values = [None, "", " ", "0", "7", "12", "007", "999999999", "1000000000", "2147483647", "2147483648"]
+    values += [
+        "-9",
+        "-99",
+        "-1",
+        "3.0",
+        "3.5",
+        " 3",
+        "3 ",
+        "+3",
+        "0x10",
+        "1e3",
+        "1_000",
+        "３",
+        "٣",
+        "a",
+        "9a",
+    ]
+    rows = numbers(con, values)
+    for v, _, slow_count, fast_count, slow_code, fast_code in rows:
+        assert (v, fast_count) == (v, slow_count)
+        assert (v, fast_code) == (v, slow_code)
+    by_value = {r[0]: r for r in rows}
+    assert by_value["7"][1:4] == (True, 7, 7)
+    assert by_value["999999999"][1] is True and by_value["1000000000"][1] is False  # ten digits: general path
+    assert by_value["3.5"][3] is None and by_value["3.0"][3] == 3
+    assert by_value["-9"][3] is None and by_value["0"][3] == 0  # unknown is NULL, zero is zero
+    assert by_value["３"][1] is False and by_value["0x10"][1] is False  # only ASCII digits, no hex
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.lists(
+        st.one_of(
+            st.none(),
+            st.text(alphabet=st.sampled_from([*"0123456789", " ", "-", ".", "e", "x", "+"]), max_size=12),
+        ),
+        max_size=10,
+    )
+)
+def test_counts_and_codes_agree_on_any_string(con, values: list[str | None]) -> None:
+    for v, _, slow_count, fast_count, slow_code, fast_code in numbers(con, values):
+        assert (v, fast_count, fast_code) == (v, slow_count, slow_code)
