@@ -403,6 +403,31 @@ def test_a_large_file_is_stored_in_file_order(project):
     assert stored_lines(project, "acled_large") == expected
 
 
+def test_a_two_digit_year_takes_its_century_from_the_year_column(project):
+    """10-May-68 is 2068 to strptime; the row's `year` says 1968. Only that short form is corrected:
+    a four-digit year is never second-guessed, and without a usable `year` strptime's guess stands."""
+    rows = [
+        ("C1", "10-May-68", "1968"),
+        ("C2", "10-May-24", "2024"),
+        ("C3", "10-May-68", ""),
+        ("C4", "1968-05-10", "2068"),
+        ("C5", "10 May 1968", "2068"),
+    ]
+    lines = ["event_id_cnty,event_date,year,event_type,fatalities"]
+    lines += [f"{i},{d},{y},Battles,1" for i, d, y in rows]
+    project.data("century.csv").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    result = project.import_("acled", "century.csv")
+    assert result.exit_code == 0, result.output
+    e = project.events("import_id = 'acled-century'")
+    assert {i.split("/")[1]: r["date_start"] for i, r in e.items()} == {
+        "C1": date(1968, 5, 10),
+        "C2": date(2024, 5, 10),
+        "C3": date(2068, 5, 10),
+        "C4": date(1968, 5, 10),
+        "C5": date(1968, 5, 10),
+    }
+
+
 def test_a_byte_order_mark_is_no_part_of_the_header(project):
     project.data("bom.csv").write_bytes(b"\xef\xbb\xbf" + project.data("acled_31col.csv").read_bytes())
     result = project.import_("auto", "bom.csv")
