@@ -658,6 +658,47 @@ async def test_the_table_fetches_only_visible_pages_at_scale(tmp_path: Path) -> 
 
 
 @sync
+async def test_the_scrollbar_follows_each_new_count(tmp_path: Path) -> None:
+    """A new count sets the table's height in rows and the scrollbar's thumb without a layout of the
+    screen (EventTable._set_virtual_height); the scrollbar still comes and goes as a result stops or
+    starts fitting the view, and the last row can still be reached."""
+    db = build_synthetic(tmp_path / "big.duckdb", 60_000)
+    app = make_app((tmp_path / "seeds", db))
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        table = app.main.table
+        bar = table.vertical_scrollbar
+        assert table.show_vertical_scrollbar and bar.window_virtual_size == table.count + 1 == 60_001
+        for text in ("group:TTP 2010", "2011-03-01", "2012", "2011-03-02", ""):
+            await type_filter(pilot, text)
+            await pilot.pause()
+            assert table.virtual_size.height == table.count + 1
+            fits = table.count + 1 <= table.scrollable_content_region.height
+            assert table.show_vertical_scrollbar is not fits, text
+            if not fits:
+                assert bar.window_virtual_size == table.count + 1, text
+                assert (
+                    table.max_scroll_y == table.virtual_size.height - table.scrollable_content_region.height
+                )
+                await pilot.press("end")
+                await settle(pilot)
+                assert table.cursor == table.count - 1 and table.selected is not None
+                assert table.scroll_y == table.max_scroll_y, text
+        # At once, before anything else lays the screen out: the thumb already has the new count,
+        # and only a scrollbar that comes or goes asks for a layout.
+        await settle(pilot)
+        view = table.scrollable_content_region.height
+        for count, layout in ((50_000, False), (3, True), (view - 2, False), (70_000, True)):
+            table.reset(count)
+            assert table.virtual_size.height == count + 1
+            assert table._layout_required is layout, count
+            if not layout and count + 1 > view:  # a hidden scrollbar has no thumb to update
+                assert bar.window_virtual_size == count + 1
+            await settle(pilot)
+            assert table.show_vertical_scrollbar is (count + 1 > view)
+
+
+@sync
 async def test_q_quits(seeded: tuple[Path, Path]) -> None:
     app = make_app(seeded)
     async with app.run_test(size=SIZE) as pilot:

@@ -28,7 +28,7 @@ from typing import Any, ClassVar, NamedTuple
 
 from ctl.aliases import normalise
 from ctl.engine import duckdb_core
-from ctl.filters import Term, compile_terms, describe, parse
+from ctl.filters import Term, compile_terms, describe, inline, parse
 
 ORDER = "t.date_start, t.date_end, t.id"  # the order of `ctl timeline` (ctl.reports.TIMELINE_ORDER)
 # A row's names, as the `timeline` view gives them (db/post/60_views.sql): those filed under its key
@@ -359,6 +359,10 @@ class Store:
         return found
 
     def _lookup(self, sql: str, params: list, type_: str) -> tuple[str, list]:
+        # Names (VARCHAR[]: alias ids, unresolved names, regions) only ever feed the lookup of the
+        # keys the events hold (UBIGINT[]): nested into it, so a term costs one query, not two or three.
+        if type_ != "UBIGINT[]":
+            return inline(sql, params, type_)
         return f"?::{type_}", [self._all(sql, params)[0][0]]
 
     # -- counts and rows
@@ -548,10 +552,10 @@ class Store:
         found = self._filtered(
             q,
             f"SELECT t.id, date_label(t.date_start, t.date_end, t.precision), t.type, t.title, "
-            f"{NAMES.format('groups')}, {NAMES.format('actors')}, t.source_count, t.date_start, t.date_end "
+            f"{NAMES.format('groups')}, {NAMES.format('actors')}, "
+            "coalesce(t.source_count, imp_list_len(t.source_text)), t.date_start, t.date_end "
             "FROM (SELECT t.id, t.date_start, t.date_end, t.precision, t.type, t.title, "
-            "coalesce(t.source_count, imp_list_len(t.source_text)) AS source_count, t.party_key "
-            "FROM event_index t WHERE ({where})"
+            "t.source_count, t.source_text, t.party_key FROM event_index t WHERE ({where})"
             f"{cond} ORDER BY {order} LIMIT ? OFFSET ?) t "
             f"LEFT JOIN party_combos c ON c.party_key = t.party_key ORDER BY {order}",
             [*extra, limit, offset],
@@ -687,15 +691,27 @@ class Store:
         curated one adds its note and, from `event_actor_roles`, each actor's role and the title they
         held at the event's date. Sources are looked up in `sources` (not the `source_support` view,
         which lists every event of every source: the whole database at scale)."""
-        found = self._all(f"SELECT {', '.join(_DETAIL_COLUMNS)} FROM timeline WHERE id = ?", [event_id])
+        # The event's dates, when a page has shown it (nearly always), let DuckDB skip every row
+        # group whose dates cannot hold it: an id alone is looked for in all of a million.
+        key = self._keys.get(event_id)
+        dated = " AND date_start = ? AND date_end = ?" if key is not None else ""
+        found = self._all(
+            f"SELECT {', '.join(_DETAIL_COLUMNS)} FROM timeline WHERE id = ?{dated}",
+            [event_id, *(key[:2] if key is not None else ())],
+        )
         if not found:
             return None
         r = dict(zip(_DETAIL_COLUMNS, found[0], strict=True))
-        notes = self._all("SELECT note FROM events WHERE id = ?", [event_id])
-        roles = self._all(
-            "SELECT actor, actor_kind, role, title, honorific, organisation FROM event_actor_roles "
-            "WHERE event_id = ? ORDER BY ord",
-            [event_id],
+        curated = r["dataset"] == "curated"  # only a seed event has a note and actors' roles
+        notes = self._all("SELECT note FROM events WHERE id = ?", [event_id]) if curated else []
+        roles = (
+            self._all(
+                "SELECT actor, actor_kind, role, title, honorific, organisation FROM event_actor_roles "
+                "WHERE event_id = ? ORDER BY ord",
+                [event_id],
+            )
+            if curated
+            else []
         )
         actors = [ActorLine(*a) for a in roles] or [
             ActorLine(a, "", None, None, None, None) for a in r["actors"]

@@ -141,11 +141,29 @@ class EventTable(ScrollView, can_focus=True):
         # No width: rows are cut to the view, never scrolled sideways. A width would change with every
         # resize, and each change of the virtual size costs a layout of the whole screen (one more
         # before the first screen is complete).
-        self.virtual_size = Size(0, count + 1)
+        self._set_virtual_height(count + 1)
         self.cursor = min(max(cursor, 0), max(count - 1, 0))
         self._scroll_cursor_into_view(center=True)
         self.refresh()
         return self.generation
+
+    def _set_virtual_height(self, height: int) -> None:
+        """A new result's height, without a layout of the screen where none is needed.
+
+        Assigning `virtual_size` lays out the whole screen and so repaints every pane (the facets'
+        lists, the detail), about half the time a filter's first paint takes. A new row count
+        changes only the scrollbar's thumb, unless the scrollbar appears or goes (a result that now
+        fits the view, or no longer does): only then the full layout."""
+        size = Size(0, height)
+        if size == self.virtual_size:
+            return
+        view = self.scrollable_content_region.height
+        update = getattr(self, "_scroll_update", None)  # Textual's own, as its resize uses it
+        if update is None or not view or (height > view) != (self.virtual_size.height > view):
+            self.virtual_size = size
+            return
+        self.set_reactive(EventTable.virtual_size, size)
+        update(size)
 
     def put_page(self, generation: int, page: int, rows: list[Row]) -> None:
         if generation != self.generation:
