@@ -29,6 +29,7 @@ from ctl.tui.facets import SEP, FacetList
 from ctl.tui.help import HelpScreen
 from ctl.tui.main import MainScreen
 from ctl.tui.table import CACHE_PAGES, PAGE_SIZE, EventTable
+from ctl.tui.titlebar import TitleBar
 
 sys.path.insert(0, str(Path(__file__).parent / "tui_apps"))
 from harness import (
@@ -337,6 +338,25 @@ async def test_command_palette_offers_the_registry_actions(seeded: tuple[Path, P
         titles = {c.title for c in app.get_system_commands(app.main)}
         assert {"Help", "Figures", "Facets", "Edit", "Reload", "Detail"} <= titles
         await pilot.press("ctrl+p")
+        await pilot.pause()
+        assert isinstance(app.screen, CommandPalette)
+
+
+@sync
+async def test_the_title_bar_names_the_screen_and_its_icon_opens_the_palette(
+    seeded: tuple[Path, Path],
+) -> None:
+    app = make_app(seeded)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        bar = app.screen.query_one(TitleBar)
+        line = bar.render().plain
+        assert line.startswith(" ≡ ") and line.strip().endswith("ctl — timeline")
+        assert line.index("ctl") == (SIZE[0] - 8 - 10 - len("ctl — timeline")) // 2 + 8  # centred as Header
+        await pilot.click(TitleBar, offset=(20, 0))  # the title itself does nothing
+        await pilot.pause()
+        assert app.screen is app.main
+        await pilot.click(TitleBar, offset=(1, 0))
         await pilot.pause()
         assert isinstance(app.screen, CommandPalette)
 

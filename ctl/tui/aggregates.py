@@ -26,11 +26,12 @@ from textual.app import ComposeResult
 from textual.containers import VerticalScroll
 from textual.message import Message
 from textual.screen import Screen
-from textual.widgets import Footer, Header, Static
+from textual.widgets import Footer, Static
 
 from ctl.filters import Term, describe
 from ctl.tui.actions import bindings
 from ctl.tui.data import Figure, ReportFigures
+from ctl.tui.titlebar import TitleBar
 
 # (report, period_label, region as shown, subgroup) -> one row per dataset (Store.comparisons)
 Comparisons = dict[tuple[str, str, str, str], list[dict[str, Any]]]
@@ -254,7 +255,7 @@ class AggregatesScreen(Screen[None]):
         self.comparisons: Comparisons = {}
 
     def compose(self) -> ComposeResult:
-        yield Header(icon="≡")
+        yield TitleBar()
         with VerticalScroll(id="aggregates-body"):
             yield Static(Text("Loading figures…", style="dim italic"), id="aggregates")
         yield Footer()

@@ -12,12 +12,13 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.message import Message
 from textual.screen import Screen
-from textual.widgets import Footer, Header, OptionList, Static
+from textual.widgets import Footer, OptionList, Static
 from textual.widgets.option_list import Option
 
 from ctl.diagnostics import Diagnostic
 from ctl.tui.actions import bindings
 from ctl.tui.data import display_path
+from ctl.tui.titlebar import TitleBar
 
 
 def diagnostic_text(d: Diagnostic, seeds_dir: Path | None) -> Text:
@@ -48,7 +49,7 @@ class ErrorScreen(Screen[None]):
         self.has_data = has_data
 
     def compose(self) -> ComposeResult:
-        yield Header(icon="≡")
+        yield TitleBar()
         yield Static(id="errors-title")
         yield OptionList(id="errors-list")
         yield Footer()

@@ -16,7 +16,7 @@ from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
 from textual.timer import Timer
-from textual.widgets import Footer, Header, Input, Static
+from textual.widgets import Footer, Input, Static
 
 from ctl.filters import FilterError
 from ctl.tui import filtertext
@@ -26,6 +26,7 @@ from ctl.tui.density import DensityStrip
 from ctl.tui.detail import DetailPane
 from ctl.tui.facets import FacetList
 from ctl.tui.table import PAGE_SIZE, EventTable
+from ctl.tui.titlebar import TitleBar
 
 DEBOUNCE = 0.15  # seconds of quiet typing before a filter runs
 PANES_DELAY = 0.1  # seconds from a filter's rows to its facet and density counts
@@ -53,6 +54,9 @@ class MainScreen(Screen[None]):
     BINDINGS = bindings("main")
     SUB_TITLE = "timeline"  # set before the header is composed: no title change (and layout) after
     ESCAPE_TO_MINIMIZE = False  # Esc is `back`, which also returns the focus to the table
+    # The table has the focus from the start: focusing it on mount instead moved the focus from the
+    # filter bar (Textual's default, the first focusable widget), restyling both a second time.
+    AUTO_FOCUS = "#events"
 
     def __init__(self, expr: str = "") -> None:
         super().__init__(id="main")
@@ -71,7 +75,7 @@ class MainScreen(Screen[None]):
         # The facet sidebar, the detail pane and the footer come just after the first frame
         # (`_mount_panes`); until then blank boxes keep their places, looking as the panes do
         # before their first data (facet counts, the selected event, the keys).
-        yield Header(icon="≡")
+        yield TitleBar()
         yield Input(self.initial_expr, placeholder=PLACEHOLDER, id="filter", select_on_focus=False)
         yield Static(id="filter-error")
         with Horizontal(id="body"):
@@ -85,7 +89,6 @@ class MainScreen(Screen[None]):
         yield Static(id="footer-pending", classes="pending")
 
     def on_mount(self) -> None:
-        self.query_one(EventTable).focus()
         self.app.start()
         self.call_after_refresh(self._mount_panes)
 
@@ -99,6 +102,8 @@ class MainScreen(Screen[None]):
             await self.query_one("#main-column").mount(detail, before="#detail-pending")
             await self.mount(Footer())
             await self.query(".pending").remove()
+        # The footer lists the keys when told the bindings changed; the focus was set before it existed.
+        self.refresh_bindings()
         self._place_facets()
         if self._facets is not None:
             facets.show(self._facets)
@@ -290,7 +295,8 @@ class MainScreen(Screen[None]):
     def _place_facets(self) -> None:
         shown = self.facets_shown if self.facets_shown is not None else self.size.width >= NARROW
         for sidebar in self.query("#facets, #facets-pending"):
-            sidebar.display = shown
+            if sidebar.display != shown:  # even an unchanged value, set, lays the screen out again
+                sidebar.display = shown
 
     # -- actions (focus moves with set_focus, at once: keys typed right after `/` go to the bar)
 
