@@ -145,17 +145,28 @@ class Preload:
         return preload
 
     def _work(self) -> None:
-        from ctl.db import is_stale, newest_input_ns
+        from ctl.db import fresh_stamp
+        from ctl.tui.data import Store, compile_query
+
+        opened: list[Any] = []
+
+        def recorded() -> list[str]:  # the imported files, as the database lists them
+            opened.append(Store.open(self.db_file))
+            return opened[0].import_paths()
 
         try:
-            stamp = newest_input_ns(self.seeds_dir)
-            self.stamp = stamp
-            if is_stale(self.db_file, self.seeds_dir, stamp=stamp):
+            try:
+                stale, self.stamp = fresh_stamp(self.db_file, self.seeds_dir, recorded)
+            except BaseException:
+                for store in opened:
+                    store.close()
+                raise
+            if stale:
+                for store in opened:
+                    store.close()  # before anyone rebuilds the file: see Store.open
                 self.end_gc_pause()  # a build is coming, seconds of it: not a start to hurry
                 return
-            from ctl.tui.data import Store, compile_query
-
-            store = Store.open(self.db_file)
+            store = opened[0] if opened else Store.open(self.db_file)
             with self._lock:
                 if self._closed:
                     store.close()

@@ -26,7 +26,7 @@ from ctl.cli import app
 from tests.fastpath_support import ENVIRONMENTS, set_environment, typer_call
 
 sys.path.insert(0, str(Path(__file__).parent / "tui_apps"))
-from harness import copy_seeds, make_app, record_status, seeded_copy, settle, sync
+from harness import copy_seeds, imported_copy, make_app, record_status, seeded_copy, settle, sync
 
 FAST = [
     ["tui"],
@@ -179,6 +179,55 @@ def test_fast_path_imports_neither_typer_nor_pydantic(tmp_path: Path) -> None:
     assert not modules & NOT_BEFORE_THE_APP
     assert not modules & NOT_WHEN_FRESH  # the database is fresh: no seed checker, no build
     assert found["stamp"] is not None
+
+
+def test_with_imports_the_check_reads_the_imported_files_from_the_database(tmp_path: Path) -> None:
+    """A project with an [[import]]: the staleness check takes the imported files from the database
+    (ctl.db.fresh_stamp), not from the manifest, whose reading would import tomllib."""
+    from ctl.db import newest_input_ns
+
+    seeds, db = imported_copy(tmp_path)
+    found = run_tui_wrapper("--seeds", str(seeds), "--db", str(db))
+    assert "tomllib" not in found["modules"]
+    assert found["stamp"] == newest_input_ns(seeds)
+
+
+def test_fresh_stamp_agrees_with_the_manifest_reading_check(tmp_path: Path) -> None:
+    import os
+
+    from ctl.db import fresh_stamp, is_stale, newest_input_ns
+    from ctl.tui.data import Store
+
+    seeds, db = imported_copy(tmp_path)
+    calls: list[list[str]] = []
+
+    def recorded() -> list[str]:
+        store = Store.open(db)
+        try:
+            calls.append(store.import_paths())
+        finally:
+            store.close()
+        return calls[-1]
+
+    def both() -> tuple[tuple[bool, int], tuple[bool, int]]:
+        return fresh_stamp(db, seeds, recorded), (is_stale(db, seeds), newest_input_ns(seeds))
+
+    ours, theirs = both()
+    assert ours == theirs and ours[0] is False
+    assert calls == [["data/acled_q1_2024.csv"]]
+    built = db.stat().st_mtime_ns
+    data = seeds.parent / "data" / "acled_q1_2024.csv"
+    os.utime(data, ns=(built + 10**9, built + 10**9))  # the imported file changed since the build
+    ours, theirs = both()
+    assert ours == theirs and ours[0] is True and ours[1] == built + 10**9
+    os.utime(data, ns=(built - 10**9, built - 10**9))
+    manifest = seeds / "imports.toml"
+    os.utime(manifest, ns=(built + 2 * 10**9, built + 2 * 10**9))  # the manifest changed: stale at once
+    calls.clear()
+    ours, theirs = both()
+    assert ours == theirs and ours[0] is True and calls == []
+    db.unlink()
+    assert fresh_stamp(db, seeds, recorded) == (True, newest_input_ns(seeds))
 
 
 def test_help_goes_to_typer() -> None:

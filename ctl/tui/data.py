@@ -367,6 +367,10 @@ class Store:
 
     # -- counts and rows
 
+    def import_paths(self) -> list[str]:
+        """The files the database was built from, as the manifest names them (ctl.db.fresh_stamp)."""
+        return [p for (p,) in self._all("SELECT path FROM imports")]
+
     def total(self) -> int:
         if self._total is None:
             self._total = self._all("SELECT count(*) FROM event_index")[0][0]
