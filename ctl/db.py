@@ -4,7 +4,8 @@ Every reading command (query, timeline, stats, tui) calls `ensure_db` first, so 
 works. Staleness is a cheap stat walk: the database is stale when any seed or SQL file (or seed
 folder, which changes when a file is removed), or any file an `[[import]]` names, is newer than it.
 Imported files are found by reading only the seed files that contain `[[import]]` (in practice
-seeds/imports.toml). Only a stale database pays for the check and the build, which import pydantic and
+seeds/imports.toml), or, where the database is open anyway (`ctl tui`'s start), from its `imports`
+table (`fresh_stamp`). Only a stale database pays for the check and the build, which import pydantic and
 pyarrow.
 """
 

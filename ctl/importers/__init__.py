@@ -25,14 +25,16 @@ After that, db/post/40_names.sql resolves the distinct actor-field combinations 
 imports through the alias registry, and db/post/60_views.sql redefines `timeline` as a projection of
 `event_index` that joins those resolutions in (ctl/load.py runs the phases in order).
 
-Measured with bench/import_bench.py at a million ACLED-shaped rows on a 2-core machine: the import takes
-3.2 to 3.5 s, 1.3 to 1.55 times DuckDB's own `CREATE TABLE AS SELECT * FROM read_csv(...)` of the same
-file (whose own time moves between 2.0 and 2.8 s from run to run), with a peak RSS near 530 MB (the
+Measured with bench/import_bench.py and bench/run.py at a million ACLED-shaped rows on a 2-core machine
+whose speed drifts by a third from hour to hour: the import takes 1.29 to 1.35 times DuckDB's own
+`CREATE TABLE AS SELECT * FROM read_csv(...)` of the same file, measured in the same run (3.4 s against
+2.6 s when the machine is quick, 4.4 s against 3.3 s when it is not), with a peak RSS near 520 MB (the
 build connection's memory limit). What it takes to stay there: each row is written once (no staging
 table, no sort), the reader materialises only the columns a mapping reads, lines come from rowids
 instead of a row_number() window (which would serialise the scan), each date meets only the parser for
-its own form (a failed parse costs DuckDB far more than a successful one), trim() runs only on values it
-can change, no column is stored that every imported row leaves empty (the dataset's id is the event id's
-tail), sources stay the text they were written as (a list column costs far more to write), and the write
-starts before the seeds are checked while the file's hash gives way to it.
+its own form (a failed parse costs DuckDB far more than a successful one), codes and counts written as
+plain digits are cast at once, trim() runs only on values it can change, no column is stored that every
+imported row leaves empty (the dataset's id is the event id's tail), sources stay the text they were
+written as and are counted by `timeline` for the rows it shows (a list column costs far more to write),
+and the write starts before the seeds are checked while the file's hash gives way to it.
 """
