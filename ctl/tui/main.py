@@ -52,7 +52,7 @@ def empty_message(counts: Counts, q: Query) -> str:
 
 class MainScreen(Screen[None]):
     BINDINGS = bindings("main")
-    SUB_TITLE = "timeline"  # set before the header is composed: no title change (and layout) after
+    SUB_TITLE = "timeline"  # set before the title bar is composed: no title change (and layout) after
     ESCAPE_TO_MINIMIZE = False  # Esc is `back`, which also returns the focus to the table
     # The table has the focus from the start: focusing it on mount instead moved the focus from the
     # filter bar (Textual's default, the first focusable widget), restyling both a second time.

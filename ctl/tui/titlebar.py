@@ -46,7 +46,7 @@ class TitleBar(Widget):
         title = self.app.format_title(*self.titles)
         middle = max(self.size.width - ICON_WIDTH - CLOCK_WIDTH, 0)
         if cell_len(title.plain) > middle:
-            title = title.truncate(max(middle - 1, 0)) + Content("…") if middle else Content("")
+            title = title.truncate(middle, ellipsis=True)
         left = (middle - cell_len(title.plain)) // 2
         icon = Content(" " + ICON).pad_right(ICON_WIDTH - 1 - cell_len(ICON))
         return Content.assemble(icon, " " * left, title)
