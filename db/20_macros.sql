@@ -23,3 +23,8 @@ END;
 CREATE MACRO norm_key(s) AS replace(lower(regexp_replace(strip_accents(s),
     '[\x{9}-\x{d}\x{1c}-\x{20}\x{85}\x{a0}\x{1680}\x{2000}-\x{200a}\x{2028}\x{2029}\x{202f}\x{205f}\x{3000}''"`´‘’‚‛“”„‟′″ʹʺʻʼʽʾʿˈ\-‐‑‒–—―−_.·\x{ad}\x{200b}-\x{200d}\x{2060}\x{feff}]+',
     '', 'g')), 'ß', 'ss');
+
+-- A list with each value once, where it first appears (list_distinct does not keep the order); NULL
+-- stays NULL. An event names an actor once even when two of its fields do (ACLED's actor1 and actor2
+-- are the same force in a mutiny).
+CREATE MACRO list_first_seen(l) AS list_filter(l, lambda x, i: list_position(l, x) = i);

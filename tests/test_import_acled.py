@@ -428,6 +428,24 @@ def test_a_two_digit_year_takes_its_century_from_the_year_column(project):
     }
 
 
+def test_an_actor_in_two_fields_is_listed_once(project):
+    """ACLED codes fighting within one force (a mutiny) with the same actor in actor1 and actor2; a
+    name repeated in the associated actors is the same case."""
+    lines = [
+        "event_id_cnty,event_date,event_type,actor1,assoc_actor_1,actor2,fatalities",
+        "M1,2024-05-10,Battles,Mutineers (Nowhere),Tehrik-i-Taliban Pakistan (TTP),Mutineers (Nowhere),0",
+        "M2,2024-05-11,Battles,TTP,Tehrik-i-Taliban Pakistan; Mutineers (Nowhere),Mutineers (Nowhere),0",
+    ]
+    project.data("mutiny.csv").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    result = project.import_("acled", "mutiny.csv")
+    assert result.exit_code == 0, result.output
+    e = project.events("import_id = 'acled-mutiny'")
+    for key in ("acled-mutiny/M1", "acled-mutiny/M2"):
+        assert e[key]["groups"] == ["TTP"], key
+        assert e[key]["unresolved"] == ["Mutineers (Nowhere)"], key
+        assert e[key]["actors"] == ["Mutineers (Nowhere)"], key
+
+
 def test_a_byte_order_mark_is_no_part_of_the_header(project):
     project.data("bom.csv").write_bytes(b"\xef\xbb\xbf" + project.data("acled_31col.csv").read_bytes())
     result = project.import_("auto", "bom.csv")

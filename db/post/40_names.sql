@@ -71,7 +71,7 @@ LEFT JOIN groups g ON h.kind = 'group' AND g.id = h.entity_id
 LEFT JOIN actors ac ON h.kind = 'actor' AND ac.id = h.entity_id;
 
 -- Per combination, what its events get: actor names (canonical, or verbatim when unresolved) and ids,
--- group names and ids (each once, in first-seen order), and the unresolved names.
+-- group names and ids, and the unresolved names: each once, in first-seen order.
 CREATE TABLE party_combos AS
 WITH lists AS (
     SELECT
@@ -88,14 +88,11 @@ WITH lists AS (
 )
 SELECT
     k.party_key,
-    coalesce(l.actors, []::VARCHAR[]) AS actors,
-    coalesce(list_filter(l.actor_ids, lambda x, i: list_position(l.actor_ids, x) = i), []::VARCHAR[])
-        AS actor_ids,
-    coalesce(list_filter(l.all_groups, lambda x, i: list_position(l.all_groups, x) = i), []::VARCHAR[])
-        AS groups,
-    coalesce(list_filter(l.all_group_ids, lambda x, i: list_position(l.all_group_ids, x) = i), []::VARCHAR[])
-        AS group_ids,
-    coalesce(l.unresolved, []::VARCHAR[]) AS unresolved
+    coalesce(list_first_seen(l.actors), []::VARCHAR[]) AS actors,
+    coalesce(list_first_seen(l.actor_ids), []::VARCHAR[]) AS actor_ids,
+    coalesce(list_first_seen(l.all_groups), []::VARCHAR[]) AS groups,
+    coalesce(list_first_seen(l.all_group_ids), []::VARCHAR[]) AS group_ids,
+    coalesce(list_first_seen(l.unresolved), []::VARCHAR[]) AS unresolved
 FROM combos k
 LEFT JOIN lists l ON l.party_key = k.party_key;
 
