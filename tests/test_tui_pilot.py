@@ -718,6 +718,34 @@ async def test_the_scrollbar_follows_each_new_count(tmp_path: Path) -> None:
             assert table.show_vertical_scrollbar is (count + 1 > view)
 
 
+@pytest.mark.parametrize("size", [SIZE, (80, 24)])
+@sync
+async def test_the_first_frame_keeps_the_panes_places(
+    seeded: tuple[Path, Path], size: tuple[int, int]
+) -> None:
+    """Before the panes are mounted (just after the first frame) the table already has the place it
+    keeps after: no jump when the facets, detail and footer come."""
+    regions = []
+    for mounted in (False, True):
+        app = make_app(seeded)
+        if not mounted:
+            app_module.MainScreen._mount_panes, kept = _no_panes, app_module.MainScreen._mount_panes
+        try:
+            async with app.run_test(size=size) as pilot:
+                await settle(pilot)
+                table = app.main.table
+                regions.append((table.region, table.scrollable_content_region))
+                assert bool(app.main.query("#facets")) is mounted
+        finally:
+            if not mounted:
+                app_module.MainScreen._mount_panes = kept
+    assert regions[0] == regions[1]
+
+
+async def _no_panes(self: MainScreen) -> None:
+    return None
+
+
 @sync
 async def test_q_quits(seeded: tuple[Path, Path]) -> None:
     app = make_app(seeded)

@@ -73,35 +73,38 @@ class MainScreen(Screen[None]):
 
     def compose(self) -> ComposeResult:
         # The facet sidebar, the detail pane and the footer come just after the first frame
-        # (`_mount_panes`); until then blank boxes keep their places, looking as the panes do
-        # before their first data (facet counts, the selected event, the keys).
+        # (`_mount_panes`); until then their places are kept: the facets' and the footer's by the
+        # body's padding and margin (app.tcss, `#body.-pending`), the detail's by a blank box
+        # looking as the pane does before its first data (its height is a share of the column's).
         yield TitleBar()
         yield Input(self.initial_expr, placeholder=PLACEHOLDER, id="filter", select_on_focus=False)
         yield Static(id="filter-error")
-        with Horizontal(id="body"):
-            yield Static(id="facets-pending", classes="pending")
-            with Vertical(id="main-column"):
-                yield EventTable(id="events")
-                with Horizontal(id="status"):
-                    yield Static(id="count")
-                    yield DensityStrip(id="density")
-                yield Static(id="detail-pending", classes="pending")
-        yield Static(id="footer-pending", classes="pending")
+        # The body keeps the facets' and the footer's places until they come.
+        with Horizontal(id="body", classes="-pending"), Vertical(id="main-column"):
+            yield EventTable(id="events")
+            with Horizontal(id="status"):
+                yield Static(id="count")
+                yield DensityStrip(id="density")
+            yield Static(id="detail-pending", classes="pending")
 
     def on_mount(self) -> None:
         self.app.start()
         self.call_after_refresh(self._mount_panes)
 
     async def _mount_panes(self) -> None:
-        """The panes in place of their blank boxes. They are a third of the screen's widgets, and
-        styling, laying out and painting them held up the first rows by some 10 ms (of ~60 ms from
-        the app's start to its first screen, bench/tui_bench.py); they have nothing to show yet."""
+        """The panes in their places. They are a third of the screen's widgets, and styling, laying
+        out and painting them held up the first rows by some 10 ms (of ~60 ms from the app's start
+        to its first screen, bench/tui_bench.py); they have nothing to show yet. So did blank boxes
+        standing in for them, another 10 ms: only the detail's, whose height CSS cannot reserve
+        otherwise, is left."""
         facets, detail = FacetList(id="facets"), DetailPane(id="detail")
         with self.app.batch_update():  # one frame with the panes, none without either
-            await self.query_one("#body").mount(facets, before="#facets-pending")
+            body = self.query_one("#body")
+            await body.mount(facets, before="#main-column")
             await self.query_one("#main-column").mount(detail, before="#detail-pending")
             await self.mount(Footer())
             await self.query(".pending").remove()
+            body.remove_class("-pending")
         # The footer lists the keys when told the bindings changed; the focus was set before it existed.
         self.refresh_bindings()
         self._place_facets()
@@ -294,9 +297,10 @@ class MainScreen(Screen[None]):
 
     def _place_facets(self) -> None:
         shown = self.facets_shown if self.facets_shown is not None else self.size.width >= NARROW
-        for sidebar in self.query("#facets, #facets-pending"):
+        for sidebar in self.query("#facets"):
             if sidebar.display != shown:  # even an unchanged value, set, lays the screen out again
                 sidebar.display = shown
+        self.query_one("#body").set_class(not shown, "-no-facets")  # its place, before it comes
 
     # -- actions (focus moves with set_focus, at once: keys typed right after `/` go to the bar)
 
