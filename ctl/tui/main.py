@@ -79,7 +79,6 @@ class MainScreen(Screen[None]):
         yield TitleBar()
         yield Input(self.initial_expr, placeholder=PLACEHOLDER, id="filter", select_on_focus=False)
         yield Static(id="filter-error")
-        # The body keeps the facets' and the footer's places until they come.
         with Horizontal(id="body", classes="-pending"), Vertical(id="main-column"):
             yield EventTable(id="events")
             with Horizontal(id="status"):
@@ -95,8 +94,8 @@ class MainScreen(Screen[None]):
         """The panes in their places. They are a third of the screen's widgets, and styling, laying
         out and painting them held up the first rows by some 10 ms (of ~60 ms from the app's start
         to its first screen, bench/tui_bench.py); they have nothing to show yet. So did blank boxes
-        standing in for them, another 10 ms: only the detail's, whose height CSS cannot reserve
-        otherwise, is left."""
+        standing in for all three (13 ms more, timed in the app's process): only the detail's, whose
+        height is a share of the column's that CSS cannot reserve otherwise, is left."""
         facets, detail = FacetList(id="facets"), DetailPane(id="detail")
         with self.app.batch_update():  # one frame with the panes, none without either
             body = self.query_one("#body")
